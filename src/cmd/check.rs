@@ -1,0 +1,116 @@
+//! `council check`: lint the repository and report in one of three formats.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use crate::Exit;
+use crate::cli::Ctx;
+use crate::diag::{Diagnostic, Severity, Summary};
+use crate::emit::{self, Format};
+use crate::lint::{self, catalog};
+use crate::repo::Repo;
+
+pub fn list_rules(out: &mut dyn Write) -> Result<Exit> {
+    let width = catalog::RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in catalog::RULES {
+        writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            r.id,
+            r.level.as_str(),
+            r.summary
+        )?;
+    }
+    Ok(Exit::Success)
+}
+
+/// Lints the repository; diagnostics with levels applied and the number of files read.
+pub fn diagnostics(
+    ctx: &Ctx,
+    repo: &Repo,
+    overrides: &[(catalog::Level, String)],
+) -> Result<Vec<Diagnostic>> {
+    let levels = lint::levels(repo, overrides).map_err(anyhow::Error::msg)?;
+    Ok(lint::apply_levels(lint::check(repo, ctx.now), &levels))
+}
+
+pub fn run(
+    ctx: &Ctx,
+    out: &mut dyn Write,
+    paths: &[PathBuf],
+    format: Format,
+    deny_warnings: bool,
+    overrides: &[(catalog::Level, String)],
+) -> Result<Exit> {
+    let root = ctx.root()?;
+    let repo = Repo::load(&root)?;
+    let mut diags = diagnostics(ctx, &repo, overrides)?;
+    let mut files = repo.files;
+    if !paths.is_empty() {
+        let wanted = selected(&ctx.dir, &root, paths)?;
+        diags.retain(|d| {
+            wanted
+                .iter()
+                .any(|w| w.is_empty() || d.file == *w || d.file.starts_with(&format!("{w}/")))
+        });
+        files = count_selected(&root, &wanted);
+    }
+    let summary = Summary::of(files, &diags);
+    emit::emit(out, format, &diags, summary, ctx.quiet)?;
+    let failed = summary.errors > 0
+        || (deny_warnings && diags.iter().any(|d| d.severity == Severity::Warning));
+    Ok(if failed { Exit::Failure } else { Exit::Success })
+}
+
+/// The paths given on the command line, relative to the repository root.
+fn selected(cwd: &Path, root: &Path, paths: &[PathBuf]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let abs = if p.is_absolute() {
+            p.clone()
+        } else {
+            cwd.join(p)
+        };
+        let Ok(abs) = abs.canonicalize() else {
+            bail!("{}: no such file or directory", p.display());
+        };
+        if !abs.starts_with(root) {
+            bail!(
+                "{} is outside the repository at {}",
+                p.display(),
+                root.display()
+            );
+        }
+        out.push(crate::repo::relative(root, &abs));
+    }
+    Ok(out)
+}
+
+fn count_selected(root: &Path, wanted: &[String]) -> usize {
+    wanted
+        .iter()
+        .map(|w| {
+            let p = root.join(w);
+            if p.is_dir() { walk_count(&p) } else { 1 }
+        })
+        .sum()
+}
+
+fn walk_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        walk_count(&p)
+                    } else {
+                        usize::from(p.extension().is_some_and(|x| x == "md" || x == "toml"))
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,102 @@
+//! `council list`: one row a proposal, filtered.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::Exit;
+use crate::cli::{Ctx, ListFormat};
+use crate::model::proposal::Proposal;
+use crate::model::status::{Status, Type};
+use crate::repo::Repo;
+
+/// A proposal's front matter as JSON, with its path.
+pub fn json(p: &Proposal) -> serde_json::Value {
+    let mut m = p.fields.clone();
+    m.insert("path".into(), p.file.clone().into());
+    serde_json::Value::Object(m)
+}
+
+pub fn run(
+    ctx: &Ctx,
+    out: &mut dyn Write,
+    statuses: &[String],
+    topic: Option<String>,
+    kind: Option<String>,
+    format: ListFormat,
+) -> Result<Exit> {
+    let statuses: Vec<Status> = statuses
+        .iter()
+        .map(|s| s.parse().map_err(anyhow::Error::msg))
+        .collect::<Result<_>>()?;
+    let kind: Option<Type> = kind
+        .map(|k| k.parse().map_err(anyhow::Error::msg))
+        .transpose()?;
+    let repo = Repo::load(&ctx.root()?)?;
+    let mut rows: Vec<&Proposal> = repo
+        .proposals
+        .iter()
+        .filter(|p| {
+            statuses.is_empty()
+                || p.status
+                    .as_ref()
+                    .is_some_and(|s| statuses.contains(&s.value))
+        })
+        .filter(|p| topic.is_none() || p.topic.as_ref().map(|t| &t.value) == topic.as_ref())
+        .filter(|p| kind.is_none() || p.kind.as_ref().map(|k| k.value) == kind)
+        .collect();
+    rows.sort_by_key(|p| (p.id.as_ref().map(|i| i.value), p.file.clone()));
+    match format {
+        ListFormat::Json => {
+            let all: Vec<_> = rows.iter().map(|p| json(p)).collect();
+            writeln!(out, "{}", serde_json::Value::Array(all))?;
+        }
+        ListFormat::Table => {
+            let cell = |p: &Proposal| {
+                [
+                    p.id.as_ref()
+                        .map_or("?".into(), |i| format!("{:04}", i.value)),
+                    p.status
+                        .as_ref()
+                        .map_or("?".into(), |s| s.value.to_string()),
+                    p.kind.as_ref().map_or("?".into(), |k| k.value.to_string()),
+                    p.topic.as_ref().map_or("-".into(), |t| t.value.clone()),
+                    p.title_str().to_owned(),
+                ]
+            };
+            let cells: Vec<_> = rows.iter().map(|p| cell(p)).collect();
+            let head = ["ID", "STATUS", "TYPE", "TOPIC", "TITLE"];
+            let mut w = head.map(str::len);
+            for c in &cells {
+                for (i, v) in c.iter().enumerate() {
+                    w[i] = w[i].max(v.chars().count());
+                }
+            }
+            let line = |c: [&str; 5]| {
+                format!(
+                    "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
+                    c[0],
+                    c[1],
+                    c[2],
+                    c[3],
+                    c[4],
+                    w0 = w[0],
+                    w1 = w[1],
+                    w2 = w[2],
+                    w3 = w[3]
+                )
+            };
+            if !ctx.quiet {
+                writeln!(out, "{}", line(head))?;
+            }
+            for c in &cells {
+                writeln!(
+                    out,
+                    "{}",
+                    line([&c[0], &c[1], &c[2], &c[3], &c[4]]).trim_end()
+                )?;
+            }
+        }
+    }
+    Ok(Exit::Success)
+}

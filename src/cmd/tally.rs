@@ -1,0 +1,287 @@
+//! `council tally`: count decisions and explain every step.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+
+use crate::Exit;
+use crate::cli::{Ctx, TextFormat};
+use crate::decision::{self, Decision, State, Tally};
+use crate::repo::Repo;
+use crate::tally::DropReason;
+
+pub fn json(t: &Tally) -> serde_json::Value {
+    let c = &t.count;
+    serde_json::json!({
+        "decision": t.decision,
+        "method": "schulze",
+        "state": t.state.as_str(),
+        "options": c.options,
+        "pairwise": c.pairwise,
+        "ballots": {
+            "cast": t.cast,
+            "abstained": t.abstained,
+            "recused": sorted(&t.recused),
+            "missing": sorted(&t.missing),
+        },
+        "dropped": c.dropped.iter().map(|d| serde_json::json!({
+            "option": c.options[d.option],
+            "reason": d.reason,
+        })).collect::<Vec<_>>(),
+        "winners": c.winner_names(),
+        "casting": t.casting,
+        "outcome": t.outcome.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
+        "concerns": t.concerns.iter().map(|(d, text)| serde_json::json!({"delegate": d, "text": text})).collect::<Vec<_>>(),
+    })
+}
+
+fn sorted(v: &[String]) -> Vec<String> {
+    let mut v = v.to_vec();
+    v.sort();
+    v
+}
+
+pub fn run(ctx: &Ctx, out: &mut dyn Write, names: &[String], format: TextFormat) -> Result<Exit> {
+    let repo = Repo::load(&ctx.root()?)?;
+    let mut chosen: Vec<Decision<'_>> = Vec::new();
+    if names.is_empty() {
+        chosen = decision::decisions(&repo)
+            .into_iter()
+            .filter(|d| !d.proposals.is_empty())
+            .collect();
+    } else {
+        for n in names {
+            match decision::find(decision::decisions(&repo), n) {
+                Some(d) if !d.proposals.is_empty() => chosen.push(d),
+                _ => bail!("no decision `{n}`: no proposal of it is in Voting or was voted on"),
+            }
+        }
+    }
+    let tallies: Vec<Tally> = chosen
+        .iter()
+        .map(|d| decision::tally(&repo, d, ctx.now))
+        .collect();
+    match format {
+        TextFormat::Json => {
+            let all: Vec<_> = tallies.iter().map(json).collect();
+            writeln!(out, "{}", serde_json::Value::Array(all))?;
+        }
+        TextFormat::Text => {
+            if tallies.is_empty() && !ctx.quiet {
+                writeln!(
+                    out,
+                    "no decisions to count: no proposal is in Voting or has been voted on"
+                )?;
+            }
+            for (i, (d, t)) in chosen.iter().zip(&tallies).enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                explain(out, &repo, d, t, ctx)?;
+            }
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally, ctx: &Ctx) -> Result<()> {
+    let c = &t.count;
+    let rules = repo.rules();
+    let headline = match t.state {
+        State::Decided => format!("decided: {} wins", t.winner().unwrap_or("?")),
+        State::Open => format!(
+            "open (provisional leader{}: {})",
+            if c.winners.len() > 1 { "s" } else { "" },
+            c.winner_names().join(", ")
+        ),
+        State::Tie => format!(
+            "tie between {}: the chair's casting vote decides (council vote {} --casting OPTION)",
+            c.winner_names().join(", "),
+            d.name
+        ),
+        State::Inquorate => format!("inquorate: {} ballots of {} needed", t.cast, t.required),
+        State::Blocked => "blocked by unresolved concerns".to_owned(),
+    };
+    writeln!(out, "decision {}: {headline}", d.name)?;
+    for p in &d.proposals {
+        let kind = p.kind.as_ref().map(|k| k.value);
+        let ratio = kind
+            .map(|k| rules.majority_for(k))
+            .unwrap_or(crate::model::rules::Ratio::SIMPLE);
+        writeln!(
+            out,
+            "  option {}  {} ({}, majority {ratio})",
+            p.option().unwrap_or_default(),
+            p.title_str(),
+            kind.map_or("?", |k| k.as_str())
+        )?;
+    }
+    writeln!(out, "  option none  reject them all")?;
+    if let (Some(o), Some(cl)) = (d.opens, d.closes) {
+        let when = if ctx.now >= cl {
+            "closed"
+        } else {
+            "still open"
+        };
+        writeln!(
+            out,
+            "  window: {} to {} ({when})",
+            o.to_rfc3339(),
+            cl.to_rfc3339()
+        )?;
+    }
+    writeln!(
+        out,
+        "  ballots: {} counted ({} abstaining), {} needed (min-ballots = {}); recused: {}; not voted: {}",
+        t.cast,
+        t.abstained,
+        t.required,
+        rules.min_ballots,
+        list_or_none(&t.recused),
+        list_or_none(&t.missing)
+    )?;
+    for (file, why) in &t.excluded {
+        writeln!(out, "  not counted: {file}: {why}")?;
+    }
+    writeln!(
+        out,
+        "\n  pairwise: V(row, column) = ballots ranking row above column"
+    )?;
+    let w = c.options.iter().map(|o| o.len()).max().unwrap_or(4).max(
+        c.pairwise
+            .iter()
+            .flatten()
+            .max()
+            .map_or(1, |m| m.to_string().len()),
+    );
+    write!(out, "  {:w$}", "")?;
+    for o in &c.options {
+        write!(out, "  {o:>w$}")?;
+    }
+    writeln!(out)?;
+    for (i, row) in c.pairwise.iter().enumerate() {
+        write!(out, "  {:w$}", c.options[i])?;
+        for (j, v) in row.iter().enumerate() {
+            if i == j {
+                write!(out, "  {:>w$}", "-")?;
+            } else {
+                write!(out, "  {v:>w$}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    writeln!(out)?;
+    let none = c.none_index();
+    if rules.quorum > 0 {
+        writeln!(
+            out,
+            "  quorum: an option needs {} ballots ranking it above none",
+            rules.quorum
+        )?;
+    }
+    for drop in &c.dropped {
+        let name = &c.options[drop.option];
+        let ratio = d
+            .proposals
+            .iter()
+            .find(|p| p.option().as_deref() == Some(name.as_str()))
+            .and_then(|p| p.kind.as_ref())
+            .map_or(crate::model::rules::Ratio::SIMPLE, |k| {
+                rules.majority_for(k.value)
+            });
+        match drop.reason {
+            DropReason::Quorum => writeln!(
+                out,
+                "  dropped {name}: quorum: V({name}, none) = {} < {}",
+                drop.for_, rules.quorum
+            )?,
+            DropReason::Majority => writeln!(
+                out,
+                "  dropped {name}: majority: V({name}, none) = {} against V(none, {name}) = {}; {ratio} needs {} >= {} x {} and {} > {}",
+                drop.for_,
+                drop.against,
+                drop.for_ * ratio.d,
+                ratio.n,
+                drop.against,
+                drop.for_,
+                drop.against
+            )?,
+        }
+    }
+    if c.dropped.is_empty() && c.options.len() > 1 {
+        writeln!(out, "  every option passes quorum and majority")?;
+    }
+    if c.remaining == [none] {
+        writeln!(
+            out,
+            "  only none is left: none wins, every proposal is rejected"
+        )?;
+    } else {
+        let names: Vec<_> = c.remaining.iter().map(|&i| c.options[i].as_str()).collect();
+        writeln!(
+            out,
+            "  Schulze among {}: defeats, strongest first (winning votes : losing votes)",
+            names.join(", ")
+        )?;
+        for (a, b, (x, y)) in c.defeats() {
+            writeln!(out, "    {} beats {}  {x}:{y}", c.options[a], c.options[b])?;
+        }
+        for &a in &c.remaining {
+            let beaten: Vec<String> = c
+                .remaining
+                .iter()
+                .filter(|&&b| b != a)
+                .filter(|&&b| {
+                    crate::tally::cmp_strength(c.paths[b][a], c.paths[a][b])
+                        == std::cmp::Ordering::Greater
+                })
+                .map(|&b| {
+                    let (x, y) = c.paths[b][a].unwrap_or((0, 0));
+                    format!("{} ({x}:{y} path)", c.options[b])
+                })
+                .collect();
+            if !beaten.is_empty() {
+                writeln!(
+                    out,
+                    "    {} is not a winner: stronger paths from {}",
+                    c.options[a],
+                    beaten.join(", ")
+                )?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "  {}: {}",
+        if c.winners.len() == 1 {
+            "winner"
+        } else {
+            "winners"
+        },
+        c.winner_names().join(", ")
+    )?;
+    if let Some(cast) = &t.casting {
+        writeln!(out, "  casting vote of the chair: {cast}")?;
+    }
+    for (who, text) in &t.concerns {
+        writeln!(out, "  concern ({who}): {text}")?;
+    }
+    if !t.outcome.is_empty() {
+        let o: Vec<_> = t.outcome.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let note = if d.in_voting() {
+            format!("run `council close {}` to record it", d.name)
+        } else {
+            "recorded".to_owned()
+        };
+        writeln!(out, "  outcome: {} ({note})", o.join(", "))?;
+    }
+    Ok(())
+}
+
+fn list_or_none(v: &[String]) -> String {
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}

@@ -1,0 +1,156 @@
+//! Every rule `check` knows, with its default level and a one-line description.
+//!
+//! Rule ids are stable: they appear in `[lints]`, in `-D/-W/-A`, in JSON output, and name the
+//! rule's page under `docs/rules/`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// The level a rule runs at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Allow,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Allow => "allow",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Level {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "error" | "deny" => Ok(Level::Error),
+            "warning" | "warn" => Ok(Level::Warning),
+            "allow" => Ok(Level::Allow),
+            other => Err(format!(
+                "unknown level `{other}`: expected \"error\", \"warning\" or \"allow\""
+            )),
+        }
+    }
+}
+
+/// A rule's identity.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: &'static str,
+    pub level: Level,
+    pub summary: &'static str,
+}
+
+macro_rules! rules {
+    ($($id:literal $level:ident $summary:literal;)*) => {
+        /// All rules, in the order `--list-rules` prints them.
+        pub const RULES: &[Rule] = &[$(Rule { id: $id, level: Level::$level, summary: $summary }),*];
+    };
+}
+
+rules! {
+    "unreadable-file" Error "a proposal or ballot must be a readable UTF-8 text file inside the repository";
+    "front-matter" Error "the file must open with TOML front matter between `+++` lines that comrak recognises";
+    "toml-syntax" Error "front matter and ballots must be valid TOML";
+    "file-name" Error "proposal files are named NNNN-slug.md with NNNN the id";
+    "duplicate-id" Error "no two proposals share an id";
+    "missing-field" Error "required front matter fields are present";
+    "field-type" Error "front matter fields have the right TOML type";
+    "unknown-field" Warning "front matter fields are ones council knows";
+    "invalid-id" Error "ids are integers from 1";
+    "invalid-title" Error "titles are one line of 1 to 80 characters";
+    "invalid-author" Error "authors are `Name` or `Name <email>`";
+    "invalid-status" Error "status is one of the known statuses and fits the type";
+    "invalid-type" Error "type is standards, process or informational";
+    "invalid-topic" Error "topics are [a-z0-9-]{1,64} and not all digits";
+    "invalid-date" Error "dates and times have the right form and order";
+    "invalid-url" Error "URL fields hold http or https URLs";
+    "unresolved-reference" Error "requires, replaces and superseded-by name existing proposals";
+    "supersede-symmetry" Error "superseded-by goes with status Superseded and a matching replaces";
+    "missing-resolution" Error "Accepted, Rejected or Active without votes cite a resolution";
+    "missing-implementation" Error "Final proposals name their implementation and fill Reference Implementation";
+    "missing-section" Error "every required ## section is present";
+    "duplicate-section" Error "no required ## section appears twice";
+    "section-order" Warning "required ## sections come in the prescribed order";
+    "broken-link" Error "relative links resolve to files in the repository";
+    "invalid-council" Error "council.toml names valid, unique delegates, a delegate as chair, and fields council knows";
+    "invalid-process" Error "council.toml names an existing process document whose [rules] are valid";
+    "unknown-lint" Warning "[lints] and -D/-W/-A name known rules";
+    "ballot-form" Error "a ballot holds a well-formed ranking, vote or recusal";
+    "ballot-voter" Error "ballots are cast by delegates, in files named after them";
+    "ballot-option" Error "a ranking names each option of its decision at most once, and no other";
+    "ballot-decision" Error "ballots belong to a decision that is in Voting or was decided by them";
+    "ballot-window" Error "ballots are cast inside the voting window";
+    "casting-vote" Error "the chair's casting vote picks one of the tied options, after a tie";
+    "status-tally" Error "the status of a voted proposal agrees with the tally of its ballots";
+}
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// The level of each rule for one run: defaults, then `[lints]`, then the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Levels {
+    overrides: BTreeMap<&'static str, Level>,
+}
+
+impl Levels {
+    /// Sets `rule` to `level`; returns false when no such rule exists.
+    pub fn set(&mut self, rule: &str, level: Level) -> bool {
+        match find(rule) {
+            Some(r) => {
+                self.overrides.insert(r.id, level);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn get(&self, rule: &str) -> Level {
+        self.overrides
+            .get(rule)
+            .copied()
+            .or_else(|| find(rule).map(|r| r.level))
+            .unwrap_or(Level::Error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.id), "duplicate rule {}", r.id);
+            assert!(
+                r.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn overrides_win_over_defaults() {
+        let mut l = Levels::default();
+        assert_eq!(l.get("section-order"), Level::Warning);
+        assert!(l.set("section-order", Level::Error));
+        assert_eq!(l.get("section-order"), Level::Error);
+        assert!(!l.set("no-such-rule", Level::Allow));
+    }
+}

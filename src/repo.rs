@@ -1,0 +1,310 @@
+//! The governance repository on disk: finding its root and loading its files.
+//!
+//! This is the file-system edge: everything here reads files and hands text to the pure parsers
+//! of [`crate::model`].
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::diag::Diagnostic;
+use crate::model::ballot::{BallotFile, Casting};
+use crate::model::council::{self, Council};
+use crate::model::proposal::Proposal;
+use crate::model::rules::Rules;
+
+/// Proposals and ballots larger than this are refused unread.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Finds the repository root: `start` or its nearest ancestor holding `council.toml`.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    let start = start
+        .canonicalize()
+        .with_context(|| format!("cannot open directory {}", start.display()))?;
+    for dir in start.ancestors() {
+        if dir.join(council::FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    bail!(
+        "no council.toml in {} or any parent directory (run `council init` to create one, or pass -C DIR)",
+        start.display()
+    )
+}
+
+/// Reads a text file that must stay inside `root`: refuses directories, symlinks leading
+/// outside, huge, binary and non-UTF-8 files with a message fit for a diagnostic.
+pub fn read_text(root: &Path, path: &Path) -> Result<String, String> {
+    let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.file_type().is_symlink() {
+        let target = path
+            .canonicalize()
+            .map_err(|e| format!("broken symbolic link: {e}"))?;
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if !target.starts_with(&root) {
+            return Err(format!(
+                "symbolic link to {}, outside the repository: council reads only files inside it",
+                target.display()
+            ));
+        }
+    }
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err("is a directory, where a file was expected".into());
+    }
+    if !meta.is_file() {
+        return Err("is not a regular file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "is {:.1} MB, over the {} MB limit for a proposal or ballot: is it the right file?",
+            meta.len() as f64 / 1e6,
+            MAX_FILE_BYTES / 1024 / 1024
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    decode(bytes)
+}
+
+/// Text from bytes, or why it is not text.
+pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(format!(
+            "binary file (a NUL byte on line {line}): expected UTF-8 text"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let b = e.as_bytes();
+        let line = b[..at].iter().filter(|&&x| x == b'\n').count() + 1;
+        let col = at
+            - b[..at]
+                .iter()
+                .rposition(|&x| x == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        format!("invalid UTF-8 at line {line}, column {col}: save the file as UTF-8")
+    })
+}
+
+/// A path relative to `root`, `/`-separated.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A loaded governance repository.
+#[derive(Debug, Default)]
+pub struct Repo {
+    pub root: PathBuf,
+    pub council: Council,
+    pub proposals: Vec<Proposal>,
+    pub ballots: Vec<BallotFile>,
+    pub castings: Vec<Casting>,
+    /// Problems found while loading (per-file problems and council.toml's).
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read.
+    pub files: usize,
+}
+
+impl Repo {
+    /// Loads the repository at `root`. Fails only when council.toml is missing or unreadable.
+    pub fn load(root: &Path) -> Result<Repo> {
+        let council_path = root.join(council::FILE);
+        let source = read_text(root, &council_path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", council_path.display()))?;
+        let (council, mut diagnostics) =
+            Council::parse(source).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut files = 1;
+
+        let mut paths = list_dir(&root.join("proposals"), |name| name.ends_with(".md"))?;
+        paths.sort();
+        files += paths.len();
+        let parsed = parallel_map(&paths, |path| {
+            let rel = relative(root, path);
+            match read_text(root, path) {
+                Ok(text) => Proposal::parse(&rel, text),
+                Err(why) => (
+                    None,
+                    vec![Diagnostic::file(
+                        "unreadable-file",
+                        &rel,
+                        format!("{rel} {why}"),
+                    )],
+                ),
+            }
+        });
+        let mut proposals = Vec::with_capacity(parsed.len());
+        for (p, d) in parsed {
+            proposals.extend(p);
+            diagnostics.extend(d);
+        }
+
+        let votes = crate::model::ballot::load_all(root)?;
+        files += votes.files;
+        diagnostics.extend(votes.diagnostics);
+
+        Ok(Repo {
+            root: root.to_path_buf(),
+            council,
+            proposals,
+            ballots: votes.ballots,
+            castings: votes.castings,
+            diagnostics,
+            files,
+        })
+    }
+
+    pub fn proposal(&self, id: u32) -> Option<&Proposal> {
+        self.proposals
+            .iter()
+            .find(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+    }
+
+    /// The process document named by council.toml, if it exists.
+    pub fn process_document(&self) -> Option<&Proposal> {
+        self.council
+            .process
+            .as_ref()
+            .and_then(|id| self.proposal(id.value))
+    }
+
+    /// The rules in force: the process document's `[rules]`, or every default.
+    pub fn rules(&self) -> Rules {
+        self.process_document()
+            .and_then(|p| p.rules.as_ref())
+            .map(|r| r.value.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn next_id(&self) -> u32 {
+        self.proposals
+            .iter()
+            .filter_map(|p| p.id.as_ref().map(|i| i.value))
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
+}
+
+/// Entries of `dir` whose file name passes `keep` (a missing directory has none).
+pub fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        if keep(&entry.file_name().to_string_lossy()) {
+            out.push(entry.path());
+        }
+    }
+    Ok(out)
+}
+
+/// Maps `f` over `items` on every available core, keeping order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().div_ceil(64).max(1));
+    if threads <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same directory, then rename.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.council-{}.tmp", std::process::id()));
+    let result = (|| -> io::Result<()> {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Creates `path` with `contents`, refusing to overwrite an existing file.
+pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(crate::Refusal(format!(
+            "{} already exists; council never overwrites a file unasked",
+            path.display()
+        ))
+        .into());
+    }
+    write_atomic(path, contents)
+}
+
+impl Repo {
+    /// The proposal named on the command line as `7` or `0007`.
+    pub fn find_proposal(&self, id: &str) -> Result<&Proposal> {
+        let n: u32 = id.trim().parse().map_err(|_| {
+            anyhow::anyhow!("`{id}` is not a proposal id (a number such as 7 or 0007)")
+        })?;
+        self.proposal(n).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no proposal with id {n} in {}",
+                self.root.join("proposals").display()
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_names_the_problem() {
+        assert!(decode(b"a\n\0".to_vec()).unwrap_err().contains("line 2"));
+        let e = decode(b"ok\nab\xff".to_vec()).unwrap_err();
+        assert!(e.contains("line 2, column 3"), "{e}");
+        assert_eq!(decode(b"fine".to_vec()).unwrap(), "fine");
+    }
+
+    #[test]
+    fn parallel_map_keeps_order() {
+        let v: Vec<u32> = (0..1000).collect();
+        assert_eq!(
+            parallel_map(&v, |x| x * 2),
+            v.iter().map(|x| x * 2).collect::<Vec<_>>()
+        );
+    }
+}
