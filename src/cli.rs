@@ -124,6 +124,9 @@ pub enum Command {
         /// Print every rule with its default level and description
         #[arg(long)]
         list_rules: bool,
+        /// Print the documentation of RULE: what it checks, an example, how to fix it
+        #[arg(long, value_name = "RULE")]
+        explain: Option<String>,
     },
     /// Move a proposal to a new status, editing its front matter in place
     Status {
@@ -318,10 +321,14 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             format,
             deny_warnings,
             list_rules,
+            explain,
             ..
         } => {
             if list_rules {
                 return cmd::check::list_rules(&mut out);
+            }
+            if let Some(rule) = explain {
+                return cmd::check::explain(&mut out, &rule);
             }
             cmd::check::run(ctx, &mut out, &paths, format, deny_warnings, &overrides)
         }

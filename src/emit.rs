@@ -15,11 +15,6 @@ pub enum Format {
     Github,
 }
 
-/// Where each rule is documented, relative to the repository of council itself.
-pub fn rule_doc(rule: &str) -> String {
-    format!("docs/rules/{rule}.md")
-}
-
 pub fn emit(
     out: &mut dyn Write,
     format: Format,
@@ -48,7 +43,10 @@ pub fn human(
             Severity::Warning => Level::WARNING,
         };
         let title = level.primary_title(d.message.as_str()).id(d.rule);
-        let help = format!("see {} (or `council check --list-rules`)", rule_doc(d.rule));
+        let help = format!(
+            "for more on this rule, run `council check --explain {}`",
+            d.rule
+        );
         let group = match &d.excerpt {
             Some(ex) => {
                 let mut ann = AnnotationKind::Primary.span(ex.span.clone());
@@ -194,7 +192,9 @@ mod tests {
         assert!(plain.contains("--> proposals/0002-x.md:2:9"), "{plain}");
         assert!(plain.contains("^^^^^"), "{plain}");
         assert!(
-            plain.contains("help: see docs/rules/invalid-topic.md"),
+            plain.contains(
+                "help: for more on this rule, run `council check --explain invalid-topic`"
+            ),
             "{plain}"
         );
         assert!(

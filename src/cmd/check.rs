@@ -26,6 +26,14 @@ pub fn list_rules(out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+pub fn explain(out: &mut dyn Write, rule: &str) -> Result<Exit> {
+    let Some(r) = catalog::find(rule) else {
+        bail!("unknown rule `{rule}` (see `council check --list-rules`)");
+    };
+    write!(out, "{}\nDefault level: {}.\n", r.doc, r.level)?;
+    Ok(Exit::Success)
+}
+
 /// Lints the repository; diagnostics with levels applied and the number of files read.
 pub fn diagnostics(
     ctx: &Ctx,

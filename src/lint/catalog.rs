@@ -51,12 +51,19 @@ pub struct Rule {
     pub id: &'static str,
     pub level: Level,
     pub summary: &'static str,
+    /// The rule's page, `docs/rules/<id>.md`, compiled in (so every rule has one).
+    pub doc: &'static str,
 }
 
 macro_rules! rules {
     ($($id:literal $level:ident $summary:literal;)*) => {
         /// All rules, in the order `--list-rules` prints them.
-        pub const RULES: &[Rule] = &[$(Rule { id: $id, level: Level::$level, summary: $summary }),*];
+        pub const RULES: &[Rule] = &[$(Rule {
+            id: $id,
+            level: Level::$level,
+            summary: $summary,
+            doc: include_str!(concat!("../../docs/rules/", $id, ".md")),
+        }),*];
     };
 }
 

@@ -1,0 +1,217 @@
+//! Shared test fixtures: a valid governance repository in a temp directory, built from text.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The fixed clock of the tests.
+pub const NOW: &str = "2026-12-10T12:00:00Z";
+
+pub const COUNCIL: &str = r#"name = "Test Council"
+process = 1
+chair = "ada"
+
+[[delegate]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@example.org"
+
+[[delegate]]
+id = "bob"
+name = "Bob Builder"
+email = "bob@example.org"
+
+[[delegate]]
+id = "cy"
+name = "Cy Young"
+email = "cy@example.org"
+"#;
+
+pub const PROCESS: &str = r#"+++
+id = 1
+title = "How we decide"
+authors = ["Ada Lovelace <ada@example.org>"]
+status = "Active"
+type = "process"
+created = 2026-01-01
+discussions-to = "https://discuss.example.org/t/1"
+resolution = "https://discuss.example.org/t/1/9"
+
+[rules]
+quorum = 0
+min-ballots = "majority"
++++
+
+## Abstract
+
+A.
+
+## Motivation
+
+M.
+
+## Specification
+
+S.
+"#;
+
+/// A valid standards proposal in Discussion (id 2, topic lockfile).
+pub const STANDARDS: &str = r#"+++
+id = 2
+title = "A standard lockfile format"
+authors = ["Ada Lovelace <ada@example.org>", "Grace Hopper"]
+status = "Discussion"
+type = "standards"
+topic = "lockfile"
+created = 2026-11-20
+discussions-to = "https://discuss.example.org/t/123"
++++
+
+## Abstract
+
+Text.
+
+## Motivation
+
+Text.
+
+## Rationale
+
+Text.
+
+## Specification
+
+Text.
+
+## Backwards Compatibility
+
+Text.
+
+## Security Implications
+
+Text.
+
+## Reference Implementation
+
+Text.
+
+## Rejected Ideas
+
+Text.
+"#;
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// council.toml, the process document and one standards proposal.
+    pub fn new() -> Self {
+        let f = Fixture::empty();
+        f.write("council.toml", COUNCIL);
+        f.write("proposals/0001-how-we-decide.md", PROCESS);
+        f.write("proposals/0002-lockfile.md", STANDARDS);
+        f
+    }
+
+    pub fn empty() -> Self {
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let p = self.file(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.file(rel)).unwrap()
+    }
+
+    /// `council -C <dir>` with a fixed clock, no colour and no git identity from the host.
+    pub fn council(&self) -> Command {
+        let mut c = Command::cargo_bin("council").unwrap();
+        c.current_dir(self.path())
+            .env("COUNCIL_NOW", NOW)
+            .env("NO_COLOR", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("RUST_BACKTRACE")
+            .arg("-C")
+            .arg(self.path());
+        c
+    }
+
+    /// `council check --format json`, parsed.
+    pub fn check_json(&self, extra: &[&str]) -> serde_json::Value {
+        let out = self
+            .council()
+            .args(["check", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "bad JSON ({e}): {}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+    }
+
+    /// (rule, file, line, column) of every diagnostic.
+    pub fn findings(&self) -> Vec<(String, String, u64, u64)> {
+        self.check_json(&[])["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_owned(),
+                    d["file"].as_str().unwrap().to_owned(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A ranking ballot file's text.
+pub fn ranking(entries: &[&str]) -> String {
+    let list: Vec<String> = entries.iter().map(|e| format!("{e:?}")).collect();
+    format!("ranking = [{}]\n", list.join(", "))
+}
+
+/// Proposal 2 in Voting from 2026-12-01 to 2026-12-15 (the tests' clock is inside it).
+pub fn voting_text() -> String {
+    STANDARDS.replace("status = \"Discussion\"", "status = \"Voting\"").replace(
+        "discussions-to = \"https://discuss.example.org/t/123\"\n",
+        "discussions-to = \"https://discuss.example.org/t/123\"\nvoting-opens = 2026-12-01T00:00:00Z\nvoting-closes = 2026-12-15T00:00:00Z\n",
+    )
+}
+
+/// Puts proposal 2 (and optionally a competing 3) in Voting.
+pub fn voting(f: &Fixture, with_three: bool) {
+    let two = voting_text();
+    f.write("proposals/0002-lockfile.md", &two);
+    if with_three {
+        let three = two.replacen("id = 2", "id = 3", 1).replacen(
+            "A standard lockfile format",
+            "Another lockfile format",
+            1,
+        );
+        f.write("proposals/0003-another-lockfile.md", three);
+    }
+}
