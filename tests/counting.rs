@@ -196,8 +196,11 @@ fn debian_votes_reproduce_their_published_results() {
     }
 }
 
+/// Ballot groups: how many voters cast each order.
+type Groups = Vec<(u64, Vec<String>)>;
+
 /// COUNT ORDER lines (order as letters, or comma-separated names).
-fn read_textbook(name: &str) -> Option<(Vec<String>, Vec<(u64, Vec<String>)>)> {
+fn read_textbook(name: &str) -> Option<(Vec<String>, Groups)> {
     let text = std::fs::read_to_string(shared()?.join("textbook").join(name)).unwrap();
     let mut groups = Vec::new();
     let mut names: Vec<String> = Vec::new();

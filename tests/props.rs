@@ -85,8 +85,8 @@ proptest! {
         let c = tally(n, &ballots, 0);
         let v = &c.pairwise;
         let none = n - 1;
-        for a in 0..none {
-            let beats_all = (0..n).all(|b| b == a || v[a][b] > v[b][a]);
+        for (a, row) in v.iter().enumerate().take(none) {
+            let beats_all = (0..n).all(|b| b == a || row[b] > v[b][a]);
             if beats_all {
                 // Beating none 1:1 is the majority; quorum is 0.
                 prop_assert_eq!(c.winners.clone(), vec![a]);
