@@ -12,12 +12,42 @@ pub struct Identity {
     pub email: Option<String>,
 }
 
-/// Reads the identity git would use in `dir`: the repository's config, else the global one.
+/// git's configuration as the `git` command reads it for `dir`: system (unless
+/// `GIT_CONFIG_NOSYSTEM`), global (`GIT_CONFIG_GLOBAL`, else ~/.gitconfig and the XDG file), and
+/// the repository's own. libgit2 alone ignores those two variables.
+fn config(dir: &Path) -> Option<git2::Config> {
+    use git2::ConfigLevel;
+    let mut cfg = git2::Config::new().ok()?;
+    let add = |cfg: &mut git2::Config, path: PathBuf, level| {
+        if path.is_file() {
+            let _ = cfg.add_file(&path, level, false);
+        }
+    };
+    if std::env::var_os("GIT_CONFIG_NOSYSTEM").is_none()
+        && let Ok(p) = git2::Config::find_system()
+    {
+        add(&mut cfg, p, ConfigLevel::System);
+    }
+    match std::env::var_os("GIT_CONFIG_GLOBAL") {
+        Some(p) => add(&mut cfg, PathBuf::from(p), ConfigLevel::Global),
+        None => {
+            if let Ok(p) = git2::Config::find_xdg() {
+                add(&mut cfg, p, ConfigLevel::XDG);
+            }
+            if let Ok(p) = git2::Config::find_global() {
+                add(&mut cfg, p, ConfigLevel::Global);
+            }
+        }
+    }
+    if let Ok(repo) = Repository::discover(dir) {
+        add(&mut cfg, repo.path().join("config"), ConfigLevel::Local);
+    }
+    Some(cfg)
+}
+
+/// Reads the identity git would use in `dir`.
 pub fn identity(dir: &Path) -> Identity {
-    let config = Repository::discover(dir)
-        .and_then(|r| r.config())
-        .or_else(|_| git2::Config::open_default());
-    let Ok(config) = config else {
+    let Some(config) = config(dir) else {
         return Identity::default();
     };
     let get = |k: &str| config.get_string(k).ok().filter(|s| !s.trim().is_empty());
@@ -40,9 +70,13 @@ pub fn commit_files(root: &Path, files: &[PathBuf], message: &str) -> Result<Str
         .workdir()
         .ok_or_else(|| anyhow!("--commit needs a work tree, and this repository is bare"))?
         .canonicalize()?;
-    let sig = repo
-        .signature()
-        .context("--commit needs your git identity: set user.name and user.email (git config --global user.email you@example.org)")?;
+    let who = identity(root);
+    let (Some(name), Some(email)) = (who.name, who.email) else {
+        bail!(
+            "--commit needs your git identity: set user.name and user.email (git config --global user.email you@example.org)"
+        );
+    };
+    let sig = git2::Signature::now(&name, &email).context("invalid git identity")?;
     let parent = match repo.head() {
         Ok(h) => Some(h.peel_to_commit().context("cannot read HEAD")?),
         Err(_) => None,

@@ -1,0 +1,974 @@
+//! The command line as users and CI meet it: every command, exit codes 0/1/2, output formats.
+
+mod common;
+
+use common::{Fixture, ranking, voting};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+// ---- global behaviour -------------------------------------------------------------------------
+
+#[test]
+fn help_version_and_usage_errors() {
+    let f = Fixture::new();
+    f.council()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(contains("Usage: council"));
+    f.council()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(contains("council "));
+    f.council().assert().code(2).stderr(contains("Usage"));
+    f.council().args(["check", "--bogus"]).assert().code(2);
+    f.council()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn no_council_toml_is_exit_2_and_says_what_to_do() {
+    let f = Fixture::empty();
+    f.council()
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(contains("error: no council.toml in").and(contains("council init")))
+        .stderr(contains("panicked").not().and(contains("backtrace").not()));
+}
+
+#[test]
+fn malformed_council_toml_names_file_line_and_column() {
+    let f = Fixture::new();
+    f.write("council.toml", "name = \"x\"\nprocess = \n");
+    f.council()
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(contains("error: council.toml:2:"));
+}
+
+#[test]
+fn repo_is_found_from_a_subdirectory() {
+    let f = Fixture::new();
+    let mut c = assert_cmd::Command::cargo_bin("council").unwrap();
+    c.current_dir(f.file("proposals"))
+        .env("NO_COLOR", "1")
+        .arg("check")
+        .assert()
+        .success();
+}
+
+#[test]
+fn broken_pipe_is_success() {
+    let f = Fixture::new();
+    let bin = assert_cmd::cargo::cargo_bin("council");
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{}' man | head -c 1 >/dev/null",
+            bin.display()
+        ))
+        .current_dir(f.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+// ---- check ------------------------------------------------------------------------------------
+
+#[test]
+fn check_exit_codes_and_levels() {
+    let f = Fixture::new();
+    f.council()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(contains("checked 3 files: 0 errors, 0 warnings"));
+    // A warning alone passes, unless warnings are denied.
+    f.write(
+        "proposals/0002-lockfile.md",
+        common::STANDARDS.replacen("id = 2\n", "id = 2\nfoo = 1\n", 1),
+    );
+    f.council()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(contains("warning[unknown-field]"));
+    f.council()
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .code(1);
+    f.council()
+        .args(["check", "-D", "unknown-field"])
+        .assert()
+        .code(1)
+        .stdout(contains("error[unknown-field]"));
+    f.council()
+        .args(["check", "-A", "unknown-field"])
+        .assert()
+        .success()
+        .stdout(contains("0 warnings"));
+    // The last of -A/-D for one rule wins.
+    f.council()
+        .args(["check", "-A", "unknown-field", "-D", "unknown-field"])
+        .assert()
+        .code(1);
+    f.council()
+        .args(["check", "-D", "unknown-field", "-A", "unknown-field"])
+        .assert()
+        .success();
+    f.council()
+        .args(["check", "-D", "no-such-rule"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown rule `no-such-rule`"));
+    // [lints] in council.toml sets the level; the command line overrides it.
+    f.write(
+        "council.toml",
+        format!("{}\n[lints]\nunknown-field = \"error\"\n", common::COUNCIL),
+    );
+    f.council().arg("check").assert().code(1);
+    f.council()
+        .args(["check", "-W", "unknown-field"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn check_formats() {
+    let f = Fixture::new();
+    f.write(
+        "proposals/0002-lockfile.md",
+        common::STANDARDS.replacen("\"lockfile\"", "\"Lockfile\"", 1),
+    );
+    let human = f.council().arg("check").output().unwrap();
+    assert_eq!(human.status.code(), Some(1));
+    let text = stdout(&human);
+    assert!(
+        text.contains("error[invalid-topic]: topic `Lockfile` may hold only a-z, 0-9 and `-`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> proposals/0002-lockfile.md:7:9"),
+        "{text}"
+    );
+    assert!(text.contains("7 | topic = \"Lockfile\""), "{text}");
+    assert!(text.contains("^^^^^^^^^^"), "{text}");
+    assert!(
+        text.contains("help: for more on this rule, run `council check --explain invalid-topic`"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'), "no colour when not a terminal");
+
+    let json = f.check_json(&[]);
+    assert_eq!(
+        json,
+        serde_json::json!({"files": 3, "errors": 1, "warnings": 0, "diagnostics": [{
+            "file": "proposals/0002-lockfile.md", "line": 7, "column": 9, "severity": "error",
+            "rule": "invalid-topic", "message": "topic `Lockfile` may hold only a-z, 0-9 and `-`"}]})
+    );
+
+    f.council().args(["check", "--format", "github"]).assert().code(1).stdout(
+        "::error file=proposals/0002-lockfile.md,line=7,col=9,title=invalid-topic::topic `Lockfile` may hold only a-z, 0-9 and `-`\n",
+    );
+    f.council()
+        .args(["--color", "always", "check"])
+        .assert()
+        .code(1)
+        .stdout(contains("\x1b["));
+    f.council()
+        .args(["-q", "check"])
+        .assert()
+        .code(1)
+        .stdout(contains("checked").not());
+}
+
+#[test]
+fn check_paths_limit_the_report() {
+    let f = Fixture::new();
+    f.write("proposals/0003-bad.md", "no front matter\n");
+    f.council().arg("check").assert().code(1);
+    f.council()
+        .args(["check", "proposals/0002-lockfile.md"])
+        .assert()
+        .success()
+        .stdout(contains("checked 1 file: 0 errors"));
+    f.council()
+        .args(["check", "proposals/0003-bad.md"])
+        .assert()
+        .code(1);
+    f.council()
+        .args(["check", "nope.md"])
+        .assert()
+        .code(2)
+        .stderr(contains("nope.md"));
+}
+
+#[test]
+fn list_rules_and_explain() {
+    let f = Fixture::new();
+    let out = f
+        .council()
+        .args(["check", "--list-rules"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    for r in council::lint::catalog::RULES {
+        assert!(text.contains(r.id), "{}", r.id);
+    }
+    assert!(text.contains("section-order") && text.contains("warning"));
+    f.council()
+        .args(["check", "--explain", "broken-link"])
+        .assert()
+        .success()
+        .stdout(contains("## How to fix it"));
+    f.council()
+        .args(["check", "--explain", "nope"])
+        .assert()
+        .code(2);
+}
+
+// ---- bad input --------------------------------------------------------------------------------
+
+#[test]
+fn bad_files_are_diagnostics_not_panics() {
+    let f = Fixture::new();
+    f.write(
+        "proposals/0003-binary.md",
+        [0x89, b'P', b'N', b'G', 0, 0, 1],
+    );
+    f.write(
+        "proposals/0004-latin1.md",
+        b"+++\ntitle = \"caf\xe9\"\n+++\n",
+    );
+    f.write("proposals/0005-empty.md", "");
+    f.write("proposals/0006-dup.md", "+++\nid = 6\nid = 6\n+++\n");
+    f.write(
+        "proposals/0007-deep.md",
+        format!("+++\nx = {}1{}\n+++\n", "[".repeat(5000), "]".repeat(5000)),
+    );
+    std::fs::create_dir_all(f.file("proposals/0008-dir.md")).unwrap();
+    let big = f.file("proposals/0009-big.md");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(50 * 1024 * 1024).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/hostname", f.file("proposals/0010-link.md")).unwrap();
+    f.write("votes/lockfile/ada.toml", b"ranking = [\"\xff\"]\n");
+
+    let out = f
+        .council()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    let about = |file: &str| -> Vec<String> {
+        diags
+            .iter()
+            .filter(|d| d["file"] == file)
+            .map(|d| {
+                format!(
+                    "{}: {}",
+                    d["rule"].as_str().unwrap(),
+                    d["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let has = |file: &str, needle: &str| {
+        let found = about(file);
+        assert!(
+            found.iter().any(|m| m.contains(needle)),
+            "{file}: expected {needle:?} in {found:?}"
+        );
+    };
+    has("proposals/0003-binary.md", "binary file");
+    has("proposals/0004-latin1.md", "invalid UTF-8 at line 2");
+    has("proposals/0005-empty.md", "the file is empty");
+    has(
+        "proposals/0006-dup.md",
+        "toml-syntax: invalid TOML: duplicate key",
+    );
+    has("proposals/0007-deep.md", "toml-syntax");
+    has("proposals/0008-dir.md", "is a directory");
+    has("proposals/0009-big.md", "over the 4 MB limit");
+    #[cfg(unix)]
+    has("proposals/0010-link.md", "outside the repository");
+    has("votes/lockfile/ada.toml", "invalid UTF-8");
+}
+
+// ---- init, new, list, show ------------------------------------------------------------------
+
+#[test]
+fn init_scaffolds_a_repository_that_checks_and_never_overwrites() {
+    let f = Fixture::empty();
+    f.council()
+        .args(["init", "--name", "Packaging Council"])
+        .assert()
+        .success()
+        .stdout(contains("council.toml"));
+    assert!(
+        f.read("council.toml")
+            .contains("name = \"Packaging Council\"")
+    );
+    f.council().arg("check").assert().success();
+    let before = f.read("council.toml");
+    f.council()
+        .arg("init")
+        .assert()
+        .code(1)
+        .stderr(contains("already exists"));
+    assert_eq!(f.read("council.toml"), before);
+    // A named directory is created.
+    f.council().args(["init", "sub"]).assert().success();
+    assert!(f.file("sub/proposals/0001-decision-process.md").is_file());
+}
+
+#[test]
+fn new_writes_a_valid_draft_with_the_next_id() {
+    let f = Fixture::new();
+    let out = f
+        .council()
+        .args([
+            "new",
+            "--title",
+            "Ballots: one per file!",
+            "--topic",
+            "ballots",
+            "--author",
+            "Ada Lovelace <ada@example.org>",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out)
+            .trim_end()
+            .ends_with("proposals/0003-ballots-one-per-file.md")
+    );
+    let text = f.read("proposals/0003-ballots-one-per-file.md");
+    assert!(text.starts_with("+++\nid = 3\ntitle = \"Ballots: one per file!\"\nauthors = [\"Ada Lovelace <ada@example.org>\"]\nstatus = \"Draft\"\ntype = \"standards\"\ntopic = \"ballots\"\ncreated = 2026-12-10\n+++\n"), "{text}");
+    assert!(text.contains("## Rejected Ideas"));
+    f.council().arg("check").assert().success();
+    // informational proposals get their own sections
+    f.council()
+        .args([
+            "new",
+            "--title",
+            "Notes",
+            "--type",
+            "informational",
+            "--author",
+            "Bo",
+        ])
+        .assert()
+        .success();
+    let text = f.read("proposals/0004-notes.md");
+    assert!(text.contains("## Specification") && !text.contains("## Rationale"));
+    f.council().arg("check").assert().success();
+}
+
+#[test]
+fn new_takes_the_author_from_git_or_refuses() {
+    let f = Fixture::new();
+    f.council()
+        .args(["new", "--title", "T"])
+        .assert()
+        .code(1)
+        .stderr(contains("--author"));
+    let cfg = f.file("gitconfig");
+    std::fs::write(
+        &cfg,
+        "[user]\n\tname = Grace Hopper\n\temail = grace@example.org\n",
+    )
+    .unwrap();
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", &cfg)
+        .args(["new", "--title", "T"])
+        .assert()
+        .success();
+    assert!(
+        f.read("proposals/0003-t.md")
+            .contains("authors = [\"Grace Hopper <grace@example.org>\"]")
+    );
+    f.council()
+        .args(["new", "--title", "T", "--author", "<x@y.z>"])
+        .assert()
+        .code(1);
+    f.council()
+        .args(["new", "--title", "T", "--type", "law", "--author", "A"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn list_filters_and_formats() {
+    let f = Fixture::new();
+    f.council()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout("ID    STATUS      TYPE       TOPIC     TITLE\n0001  Active      process    -         How we decide\n0002  Discussion  standards  lockfile  A standard lockfile format\n");
+    f.council()
+        .args(["list", "--status", "Active"])
+        .assert()
+        .success()
+        .stdout(contains("0001").and(contains("0002").not()));
+    f.council()
+        .args(["list", "--topic", "lockfile"])
+        .assert()
+        .success()
+        .stdout(contains("0002").and(contains("0001").not()));
+    f.council()
+        .args(["list", "--type", "process"])
+        .assert()
+        .success()
+        .stdout(contains("0001").and(contains("0002").not()));
+    f.council()
+        .args(["list", "--status", "nope"])
+        .assert()
+        .code(2);
+    let out = f
+        .council()
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[1]["id"], 2);
+    assert_eq!(v[1]["discussions-to"], "https://discuss.example.org/t/123");
+    assert_eq!(v[1]["created"], "2026-11-20");
+    assert_eq!(v[1]["path"], "proposals/0002-lockfile.md");
+    assert_eq!(v[0]["rules"]["quorum"], 0);
+}
+
+#[test]
+fn show_text_and_json() {
+    let f = Fixture::new();
+    voting(&f, false);
+    f.write("votes/lockfile/ada.toml", ranking(&["0002", "none"]));
+    f.council().args(["show", "2"]).assert().success().stdout(
+        contains("0002  A standard lockfile format")
+            .and(contains("status:         Voting"))
+            .and(contains("decision lockfile: open"))
+            .and(contains("ada          0002 > none"))
+            .and(contains("not voted:   bob, cy")),
+    );
+    let out = f
+        .council()
+        .args(["show", "0002", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["title"], "A standard lockfile format");
+    assert_eq!(v["decision"]["name"], "lockfile");
+    assert_eq!(v["decision"]["state"], "open");
+    assert_eq!(
+        v["decision"]["ballots"][0]["ranking"],
+        serde_json::json!(["0002", "none"])
+    );
+    f.council()
+        .args(["show", "99"])
+        .assert()
+        .code(2)
+        .stderr(contains("no proposal with id 99"));
+}
+
+// ---- status -----------------------------------------------------------------------------------
+
+#[test]
+fn status_transitions_are_checked_and_edits_keep_layout() {
+    let f = Fixture::new();
+    let p = "proposals/0002-lockfile.md";
+    f.write(
+        p,
+        common::STANDARDS.replacen(
+            "status = \"Discussion\"",
+            "status = \"Discussion\"   # keep me",
+            1,
+        ),
+    );
+    f.council()
+        .args(["status", "2", "Draft"])
+        .assert()
+        .success()
+        .stdout(contains("Discussion -> Draft"));
+    let text = f.read(p);
+    assert_eq!(
+        text,
+        common::STANDARDS.replacen(
+            "status = \"Discussion\"",
+            "status = \"Draft\"   # keep me",
+            1
+        )
+    );
+    f.council().args(["status", "2", "Accepted"]).assert().code(1).stderr(contains("Draft cannot move to Accepted; from Draft a standards proposal may go to Discussion, Withdrawn, Deferred"));
+    f.council().args(["status", "2", "Voting"]).assert().code(1);
+    f.council()
+        .args(["status", "2", "Bogus"])
+        .assert()
+        .code(1)
+        .stderr(contains("unknown status"));
+    assert_eq!(f.read(p), text, "a refused change writes nothing");
+    // Moving to Discussion without discussions-to would make it invalid.
+    f.write(
+        p,
+        text.replacen(
+            "discussions-to = \"https://discuss.example.org/t/123\"\n",
+            "",
+            1,
+        ),
+    );
+    f.council()
+        .args(["status", "2", "Discussion"])
+        .assert()
+        .code(1)
+        .stderr(contains("would leave it invalid").and(contains("discussions-to")));
+    f.council()
+        .args(["status", "2", "Withdrawn"])
+        .assert()
+        .success();
+    f.council()
+        .args(["status", "2", "Draft"])
+        .assert()
+        .code(1)
+        .stderr(contains("Withdrawn is final"));
+}
+
+// ---- the voting cycle -------------------------------------------------------------------------
+
+#[test]
+fn open_vote_tally_close() {
+    let f = Fixture::new();
+    f.write(
+        "proposals/0003-another.md",
+        common::STANDARDS
+            .replacen("id = 2", "id = 3", 1)
+            .replacen("A standard", "Another", 1),
+    );
+    f.council().args(["open", "nothing"]).assert().code(1);
+    f.council()
+        .args(["open", "lockfile", "--days", "7"])
+        .assert()
+        .success()
+        .stdout(contains("until 2026-12-17T12:00:00+00:00"));
+    let text = f.read("proposals/0002-lockfile.md");
+    assert!(
+        text.contains("status = \"Voting\"")
+            && text.contains("voting-opens = 2026-12-10T12:00:00Z")
+            && text.contains("voting-closes = 2026-12-17T12:00:00Z"),
+        "{text}"
+    );
+    f.council()
+        .args(["open", "lockfile"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "no proposal of decision `lockfile` is in Discussion",
+        ));
+    f.council().arg("check").assert().success();
+
+    f.council()
+        .args(["vote", "lockfile", "--as", "ada", "--rank", "3 > 2 > none"])
+        .assert()
+        .success()
+        .stdout(contains("wrote votes/lockfile/ada.toml"));
+    assert_eq!(
+        f.read("votes/lockfile/ada.toml"),
+        "ranking = [\"0003\", \"0002\", \"none\"]\ncast = 2026-12-10T12:00:00Z\n"
+    );
+    f.council()
+        .args([
+            "vote",
+            "lockfile",
+            "--as",
+            "ada",
+            "--rank",
+            "0002 = 0003 > none",
+            "--comment",
+            "both fine",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("replaced"));
+    f.council()
+        .args(["vote", "lockfile", "--as", "zed", "--rank", "0002"])
+        .assert()
+        .code(1)
+        .stderr(contains("not a delegate"));
+    f.council()
+        .args(["vote", "lockfile", "--as", "bob", "--rank", "0009"])
+        .assert()
+        .code(1)
+        .stderr(contains("not an option"));
+    f.council()
+        .args(["vote", "lockfile", "--as", "bob", "--rank", "0002 > 0002"])
+        .assert()
+        .code(1);
+    f.council()
+        .args(["vote", "lockfile", "--as", "bob", "approve"])
+        .assert()
+        .code(1)
+        .stderr(contains("one-proposal decision"));
+    f.council()
+        .args([
+            "vote",
+            "lockfile",
+            "--as",
+            "bob",
+            "--rank",
+            "0002 > 0003 > none",
+            "--concern",
+            "needs a migration plan",
+        ])
+        .assert()
+        .success();
+    f.council()
+        .args(["close", "lockfile"])
+        .assert()
+        .code(1)
+        .stderr(contains("still open"));
+
+    let out = f
+        .council()
+        .args(["tally", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["state"], "open");
+    assert_eq!(v[0]["options"], serde_json::json!(["0002", "0003", "none"]));
+    assert_eq!(
+        v[0]["pairwise"],
+        serde_json::json!([[0, 1, 2], [0, 0, 2], [0, 0, 0]])
+    );
+    assert_eq!(
+        v[0]["ballots"],
+        serde_json::json!({"cast": 2, "abstained": 0, "recused": [], "missing": ["cy"]})
+    );
+    assert_eq!(
+        v[0]["concerns"],
+        serde_json::json!([{"delegate": "bob", "text": "needs a migration plan"}])
+    );
+
+    // cy recuses; with everyone heard the vote may close early, but bob's concern blocks it.
+    f.council()
+        .args(["vote", "lockfile", "--as", "cy", "--recuse"])
+        .assert()
+        .success();
+    f.council()
+        .args(["tally", "lockfile"])
+        .assert()
+        .success()
+        .stdout(contains("blocked"));
+    f.council()
+        .args(["close", "lockfile"])
+        .assert()
+        .code(1)
+        .stderr(contains("blocked by unresolved concerns"));
+    f.council()
+        .args([
+            "vote",
+            "lockfile",
+            "--as",
+            "bob",
+            "--rank",
+            "0002 > 0003 > none",
+        ])
+        .assert()
+        .success();
+    let out = f.council().args(["tally", "lockfile"]).output().unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("decision lockfile: decided: 0002 wins"),
+        "{text}"
+    );
+    assert!(text.contains("0002 beats 0003  1:0"), "{text}");
+    assert!(text.contains("recused: cy"), "{text}");
+
+    f.council()
+        .args(["close", "lockfile"])
+        .assert()
+        .success()
+        .stdout(contains("Voting -> Accepted").and(contains("Voting -> Rejected")));
+    assert!(
+        f.read("proposals/0002-lockfile.md")
+            .contains("status = \"Accepted\"\n")
+    );
+    assert!(
+        f.read("proposals/0002-lockfile.md")
+            .contains("resolved = 2026-12-10")
+    );
+    assert!(
+        f.read("proposals/0003-another.md")
+            .contains("status = \"Rejected\"\n")
+    );
+    f.council().arg("check").assert().success();
+    f.council()
+        .args(["tally", "lockfile"])
+        .assert()
+        .success()
+        .stdout(contains("(recorded)"));
+    f.council()
+        .args(["vote", "lockfile", "--as", "ada", "--rank", "0003"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn votes_outside_the_window_are_refused() {
+    let f = Fixture::new();
+    voting(&f, false);
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-20T00:00:00Z")
+        .args(["vote", "lockfile", "--as", "ada", "approve"])
+        .assert()
+        .code(1)
+        .stderr(contains("closed at 2026-12-15"));
+    f.council()
+        .env("COUNCIL_NOW", "2026-11-20T00:00:00Z")
+        .args(["vote", "lockfile", "--as", "ada", "approve"])
+        .assert()
+        .code(1)
+        .stderr(contains("opens at"));
+    assert!(!f.file("votes/lockfile/ada.toml").exists());
+}
+
+#[test]
+fn the_delegate_is_found_by_git_email() {
+    let f = Fixture::new();
+    voting(&f, false);
+    let cfg = f.file("gitconfig");
+    std::fs::write(&cfg, "[user]\n\tname = Bob\n\temail = BOB@example.org\n").unwrap();
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", &cfg)
+        .args(["vote", "lockfile", "--rank", "none"])
+        .assert()
+        .success()
+        .stdout(contains("votes/lockfile/bob.toml"));
+    std::fs::write(&cfg, "[user]\n\temail = mallory@example.org\n").unwrap();
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", &cfg)
+        .args(["vote", "lockfile", "--rank", "none"])
+        .assert()
+        .code(1)
+        .stderr(contains("mallory@example.org"));
+}
+
+#[test]
+fn one_proposal_decisions_use_the_vote_shorthand() {
+    let f = Fixture::new();
+    let text = common::voting_text().replacen("topic = \"lockfile\"\n", "", 1);
+    f.write("proposals/0002-lockfile.md", text);
+    f.council()
+        .args(["vote", "0002", "--as", "ada", "approve"])
+        .assert()
+        .success();
+    f.council()
+        .args(["vote", "2", "--as", "bob", "reject"])
+        .assert()
+        .success();
+    f.council()
+        .args(["vote", "0002", "--as", "cy", "abstain"])
+        .assert()
+        .success();
+    assert!(
+        f.read("votes/0002/ada.toml")
+            .starts_with("vote = \"approve\"\n")
+    );
+    let out = f
+        .council()
+        .args(["tally", "0002", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["pairwise"], serde_json::json!([[0, 1], [1, 0]]));
+    assert_eq!(v[0]["ballots"]["abstained"], 1);
+    // 1:1 against none fails the majority: none wins, 0002 is rejected.
+    assert_eq!(v[0]["state"], "decided");
+    assert_eq!(
+        v[0]["dropped"],
+        serde_json::json!([{"option": "0002", "reason": "majority"}])
+    );
+    assert_eq!(v[0]["outcome"], serde_json::json!({"0002": "Rejected"}));
+    f.council()
+        .args(["status", "2", "Accepted"])
+        .assert()
+        .code(1)
+        .stderr(contains("council close"));
+    f.council().args(["close", "2"]).assert().success();
+    assert!(
+        f.read("proposals/0002-lockfile.md")
+            .contains("status = \"Rejected\"")
+    );
+}
+
+#[test]
+fn ties_are_settled_by_the_chairs_casting_vote() {
+    let f = Fixture::new();
+    voting(&f, true);
+    f.write(
+        "votes/lockfile/ada.toml",
+        ranking(&["0002", "0003", "none"]),
+    );
+    f.write(
+        "votes/lockfile/bob.toml",
+        ranking(&["0003", "0002", "none"]),
+    );
+    f.write("votes/lockfile/cy.toml", ranking(&["0002 = 0003", "none"]));
+    let out = f
+        .council()
+        .args(["tally", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["state"], "tie");
+    assert_eq!(v[0]["winners"], serde_json::json!(["0002", "0003"]));
+    f.council()
+        .args(["close", "lockfile"])
+        .assert()
+        .code(1)
+        .stderr(contains("tied"));
+    f.council()
+        .args(["vote", "lockfile", "--as", "bob", "--casting", "0002"])
+        .assert()
+        .code(1)
+        .stderr(contains("not the chair"));
+    f.council()
+        .args(["vote", "lockfile", "--as", "ada", "--casting", "none"])
+        .assert()
+        .code(1)
+        .stderr(contains("not among the tied"));
+    f.council()
+        .args(["vote", "lockfile", "--as", "ada", "--casting", "3"])
+        .assert()
+        .success();
+    let out = f
+        .council()
+        .args(["tally", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["state"], "decided");
+    assert_eq!(v[0]["casting"], "0003");
+    assert_eq!(
+        v[0]["outcome"],
+        serde_json::json!({"0002": "Rejected", "0003": "Accepted"})
+    );
+    f.council().args(["close", "lockfile"]).assert().success();
+    f.council().arg("check").assert().success();
+}
+
+#[test]
+fn inquorate_decisions_do_not_close() {
+    let f = Fixture::new();
+    voting(&f, false);
+    f.write("votes/lockfile/ada.toml", ranking(&["0002", "none"]));
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-16T00:00:00Z")
+        .args(["close", "lockfile"])
+        .assert()
+        .code(1)
+        .stderr(contains("inquorate: 1 ballots counted, 2 needed"));
+}
+
+// ---- git ------------------------------------------------------------------------------------
+
+fn git(f: &Fixture, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(f.path())
+        .env("GIT_CONFIG_GLOBAL", f.file("gitconfig"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn commit_records_one_commit_by_the_user() {
+    let f = Fixture::new();
+    voting(&f, false);
+    std::fs::write(
+        f.file("gitconfig"),
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n",
+    )
+    .unwrap();
+    git(&f, &["init", "-q"]);
+    git(&f, &["add", "."]);
+    git(&f, &["commit", "-qm", "start"]);
+    f.write("unrelated.txt", "staged but not ours");
+    git(&f, &["add", "unrelated.txt"]);
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", f.file("gitconfig"))
+        .args(["vote", "lockfile", "approve", "--commit"])
+        .assert()
+        .code(1);
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", f.file("gitconfig"))
+        .args(["vote", "lockfile", "--rank", "0002 > none", "--commit"])
+        .assert()
+        .success()
+        .stdout(contains("committed"));
+    assert_eq!(
+        git(&f, &["log", "-1", "--format=%s|%an|%ae"]),
+        "vote(lockfile): ada|Ada Lovelace|ada@example.org\n"
+    );
+    assert_eq!(
+        git(&f, &["show", "--name-only", "--format=", "HEAD"]),
+        "votes/lockfile/ada.toml\n"
+    );
+    // The user's own staged change stays staged, out of council's commit.
+    assert!(git(&f, &["status", "--porcelain"]).contains("A  unrelated.txt"));
+}
+
+#[test]
+fn commit_outside_git_says_why() {
+    let f = Fixture::new();
+    f.council()
+        .args(["status", "2", "Draft", "--commit"])
+        .assert()
+        .code(2)
+        .stderr(contains("git init"));
+}
+
+// ---- completions and man ---------------------------------------------------------------------
+
+#[test]
+fn completions_and_man() {
+    let f = Fixture::new();
+    f.council()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(contains("_council"));
+    f.council()
+        .args(["completions", "zsh"])
+        .assert()
+        .success()
+        .stdout(contains("#compdef council"));
+    f.council()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(contains(".TH council"));
+    f.council().args(["completions", "tcsh"]).assert().code(2);
+}
