@@ -44,7 +44,7 @@ pub fn human(
         };
         let title = level.primary_title(d.message.as_str()).id(d.rule);
         let help = format!(
-            "for more on this rule, run `council check --explain {}`",
+            "for more on this rule, run `council check --explain {0}` (docs/rules/{0}.md)",
             d.rule
         );
         let group = match &d.excerpt {

@@ -972,3 +972,51 @@ fn completions_and_man() {
         .stdout(contains(".TH council"));
     f.council().args(["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn recusals_leave_the_base_and_equal_rankings_abstain() {
+    let f = Fixture::new();
+    voting(&f, true);
+    // Three delegates; cy recuses, so "majority" of the other two is 2.
+    f.write("votes/lockfile/cy.toml", "recuse = true\n");
+    f.write("votes/lockfile/ada.toml", ranking(&["0002", "none"]));
+    let now = ["--format", "json"];
+    let late = "2026-12-16T00:00:00Z";
+    let out = f
+        .council()
+        .env("COUNCIL_NOW", late)
+        .arg("tally")
+        .args(now)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["state"], "inquorate");
+    assert_eq!(v[0]["ballots"]["recused"], serde_json::json!(["cy"]));
+    // bob ranks everything equal: an abstention, which still counts towards min-ballots.
+    f.write("votes/lockfile/bob.toml", ranking(&["0002 = 0003 = none"]));
+    let out = f
+        .council()
+        .env("COUNCIL_NOW", late)
+        .arg("tally")
+        .args(now)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v[0]["ballots"],
+        serde_json::json!({"cast": 2, "abstained": 1, "recused": ["cy"], "missing": []})
+    );
+    assert_eq!(v[0]["state"], "decided");
+    assert_eq!(v[0]["winners"], serde_json::json!(["0002"]));
+    // An empty ballot is an abstention too.
+    f.write("votes/lockfile/bob.toml", "ranking = []\n");
+    let out = f
+        .council()
+        .env("COUNCIL_NOW", late)
+        .arg("tally")
+        .args(now)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["ballots"]["abstained"], 1);
+}
