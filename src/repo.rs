@@ -102,6 +102,85 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Where a repository's files come from: the disk, or a revision in git.
+pub trait Files: Sync {
+    /// The entries of directory `dir` (relative, `/`-separated): (name, is a directory).
+    /// A missing directory has none.
+    fn list(&self, dir: &str) -> Result<Vec<(String, bool)>>;
+    /// The text of the file at `rel`, or why it cannot be read as text.
+    fn read(&self, rel: &str) -> Result<String, String>;
+}
+
+/// The files on disk under a root.
+pub struct Disk {
+    root: PathBuf,
+}
+
+impl Disk {
+    pub fn new(root: &Path) -> Self {
+        Disk {
+            root: root.to_path_buf(),
+        }
+    }
+}
+
+impl Files for Disk {
+    fn list(&self, dir: &str) -> Result<Vec<(String, bool)>> {
+        Ok(list_dir(&self.root.join(dir), |_| true)?
+            .into_iter()
+            .map(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let is_dir = p.is_dir();
+                (name, is_dir)
+            })
+            .collect())
+    }
+
+    fn read(&self, rel: &str) -> Result<String, String> {
+        read_text(&self.root, &self.root.join(rel))
+    }
+}
+
+/// Files held in memory, such as a snapshot of a git revision.
+#[derive(Debug, Default, Clone)]
+pub struct MemFiles {
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl Files for MemFiles {
+    fn list(&self, dir: &str) -> Result<Vec<(String, bool)>> {
+        let prefix = format!("{dir}/");
+        let mut out: Vec<(String, bool)> = Vec::new();
+        for path in self.files.keys() {
+            if let Some(rest) = path.strip_prefix(&prefix) {
+                let entry = match rest.split_once('/') {
+                    Some((d, _)) => (d.to_owned(), true),
+                    None => (rest.to_owned(), false),
+                };
+                if out.last() != Some(&entry) {
+                    out.push(entry);
+                }
+            }
+        }
+        out.dedup();
+        Ok(out)
+    }
+
+    fn read(&self, rel: &str) -> Result<String, String> {
+        match self.files.get(rel) {
+            Some(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => Err(format!(
+                "is over the {} MB limit for a proposal or ballot",
+                MAX_FILE_BYTES / 1024 / 1024
+            )),
+            Some(bytes) => decode(bytes.clone()),
+            None => Err("does not exist at this revision".into()),
+        }
+    }
+}
+
 /// A loaded governance repository.
 #[derive(Debug, Default)]
 pub struct Repo {
@@ -117,31 +196,39 @@ pub struct Repo {
 }
 
 impl Repo {
-    /// Loads the repository at `root`. Fails only when council.toml is missing or unreadable.
+    /// Loads the repository at `root` from disk. Fails only when council.toml is missing or
+    /// unreadable.
     pub fn load(root: &Path) -> Result<Repo> {
-        let council_path = root.join(council::FILE);
-        let source = read_text(root, &council_path)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", council_path.display()))?;
+        Repo::load_from(root, &Disk::new(root))
+    }
+
+    /// Loads the repository's files from `files` (the disk, or a git revision).
+    pub fn load_from(root: &Path, files: &dyn Files) -> Result<Repo> {
+        let source = files
+            .read(council::FILE)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", root.join(council::FILE).display()))?;
         let (council, mut diagnostics) =
             Council::parse(source).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mut files = 1;
+        let mut count = 1;
 
-        let mut paths = list_dir(&root.join("proposals"), |name| name.ends_with(".md"))?;
+        let mut paths: Vec<String> = files
+            .list("proposals")?
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".md"))
+            .map(|(name, _)| format!("proposals/{name}"))
+            .collect();
         paths.sort();
-        files += paths.len();
-        let parsed = parallel_map(&paths, |path| {
-            let rel = relative(root, path);
-            match read_text(root, path) {
-                Ok(text) => Proposal::parse(&rel, text),
-                Err(why) => (
-                    None,
-                    vec![Diagnostic::file(
-                        "unreadable-file",
-                        &rel,
-                        format!("{rel} {why}"),
-                    )],
-                ),
-            }
+        count += paths.len();
+        let parsed = parallel_map(&paths, |rel| match files.read(rel) {
+            Ok(text) => Proposal::parse(rel, text),
+            Err(why) => (
+                None,
+                vec![Diagnostic::file(
+                    "unreadable-file",
+                    rel,
+                    format!("{rel} {why}"),
+                )],
+            ),
         });
         let mut proposals = Vec::with_capacity(parsed.len());
         for (p, d) in parsed {
@@ -149,8 +236,8 @@ impl Repo {
             diagnostics.extend(d);
         }
 
-        let votes = crate::model::ballot::load_all(root)?;
-        files += votes.files;
+        let votes = crate::model::ballot::load_all(files)?;
+        count += votes.files;
         diagnostics.extend(votes.diagnostics);
 
         Ok(Repo {
@@ -160,7 +247,7 @@ impl Repo {
             ballots: votes.ballots,
             castings: votes.castings,
             diagnostics,
-            files,
+            files: count,
         })
     }
 

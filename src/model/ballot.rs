@@ -1,7 +1,6 @@
 //! Ballots: `votes/<decision>/<delegate>.toml` and `votes/<decision>/casting.toml` (SPEC section 5).
 
 use std::ops::Range;
-use std::path::Path;
 
 use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
@@ -9,6 +8,7 @@ use toml::de::DeValue;
 
 use super::tomlv::{self, Sp};
 use crate::diag::Diagnostic;
+use crate::repo::Files;
 
 /// The name of an option: a proposal id as four digits, or `none`.
 pub const NONE: &str = "none";
@@ -346,33 +346,31 @@ pub struct Votes {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads every ballot under `root/votes`.
-pub fn load_all(root: &Path) -> Result<Votes> {
-    use crate::repo::{list_dir, read_text, relative};
-    let mut ballots = Vec::new();
-    let mut castings = Vec::new();
-    let mut diags = Vec::new();
-    let mut files = 0;
-    let mut decisions = list_dir(&root.join("votes"), |_| true)?;
+/// Reads every ballot under `votes/`.
+pub fn load_all(files: &dyn Files) -> Result<Votes> {
+    let mut votes = Votes::default();
+    let mut decisions = files.list("votes")?;
     decisions.sort();
-    for dir in decisions.into_iter().filter(|d| d.is_dir()) {
-        let decision = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut paths = list_dir(&dir, |n| n.ends_with(".toml"))?;
-        paths.sort();
-        files += paths.len();
-        for path in paths {
-            let rel = relative(root, &path);
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let text = match read_text(root, &path) {
+    for (decision, is_dir) in decisions {
+        if !is_dir {
+            continue;
+        }
+        let dir = format!("votes/{decision}");
+        let mut names: Vec<String> = files
+            .list(&dir)?
+            .into_iter()
+            .filter(|(n, _)| n.ends_with(".toml"))
+            .map(|(n, _)| n)
+            .collect();
+        names.sort();
+        votes.files += names.len();
+        for name in names {
+            let rel = format!("{dir}/{name}");
+            let stem = name.trim_end_matches(".toml").to_owned();
+            let text = match files.read(&rel) {
                 Ok(t) => t,
                 Err(why) => {
-                    diags.push(Diagnostic::file(
+                    votes.diagnostics.push(Diagnostic::file(
                         "unreadable-file",
                         &rel,
                         format!("{rel} {why}"),
@@ -382,13 +380,13 @@ pub fn load_all(root: &Path) -> Result<Votes> {
             };
             if stem == "casting" {
                 let (c, d) = Casting::parse(&rel, &decision, text);
-                castings.push(c);
-                diags.extend(d);
+                votes.castings.push(c);
+                votes.diagnostics.extend(d);
             } else {
                 let (ballot, d) = Ballot::parse(&rel, &text);
                 let malformed = d.iter().any(|d| d.rule != "unknown-field");
-                diags.extend(d);
-                ballots.push(BallotFile {
+                votes.diagnostics.extend(d);
+                votes.ballots.push(BallotFile {
                     file: rel,
                     decision: decision.clone(),
                     delegate: stem,
@@ -399,12 +397,7 @@ pub fn load_all(root: &Path) -> Result<Votes> {
             }
         }
     }
-    Ok(Votes {
-        ballots,
-        castings,
-        files,
-        diagnostics: diags,
-    })
+    Ok(votes)
 }
 
 #[cfg(test)]
