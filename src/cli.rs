@@ -107,6 +107,9 @@ pub enum Command {
     Check {
         /// Only report on these files or directories
         paths: Vec<PathBuf>,
+        /// Also check every commit since REV: who changed which ballot, transitions, frozen text
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Exit 1 on warnings too
@@ -178,6 +181,9 @@ pub enum Command {
     Tally {
         /// Decisions to count (default: every decision with ballots or in Voting)
         decisions: Vec<String>,
+        /// Count the files as they were at this git revision
+        #[arg(long, value_name = "REV")]
+        at: Option<String>,
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
@@ -186,6 +192,14 @@ pub enum Command {
         decision: String,
         #[arg(long)]
         commit: bool,
+    },
+    /// Check the whole history: forged or late ballots, transitions, outcomes, frozen text
+    Audit {
+        /// Only the commits since REV
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
@@ -322,6 +336,7 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             deny_warnings,
             list_rules,
             explain,
+            base,
             ..
         } => {
             if list_rules {
@@ -330,7 +345,15 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             if let Some(rule) = explain {
                 return cmd::check::explain(&mut out, &rule);
             }
-            cmd::check::run(ctx, &mut out, &paths, format, deny_warnings, &overrides)
+            cmd::check::run(
+                ctx,
+                &mut out,
+                &paths,
+                base.as_deref(),
+                format,
+                deny_warnings,
+                &overrides,
+            )
         }
         Command::Status { id, new, commit } => cmd::status::run(ctx, &mut out, &id, &new, commit),
         Command::Open {
@@ -364,7 +387,14 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
                 commit,
             },
         ),
-        Command::Tally { decisions, format } => cmd::tally::run(ctx, &mut out, &decisions, format),
+        Command::Tally {
+            decisions,
+            at,
+            format,
+        } => cmd::tally::run(ctx, &mut out, &decisions, at.as_deref(), format),
+        Command::Audit { since, format } => {
+            cmd::audit::run(ctx, &mut out, since.as_deref(), format)
+        }
         Command::Close { decision, commit } => cmd::close::run(ctx, &mut out, &decision, commit),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "council", &mut out);

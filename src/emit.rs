@@ -94,6 +94,11 @@ pub fn human(
 }
 
 pub fn json(out: &mut dyn Write, diags: &[Diagnostic], summary: Summary) -> io::Result<()> {
+    writeln!(out, "{}", json_value(diags, summary))
+}
+
+/// The JSON object of SPEC section 6: files, errors, warnings, diagnostics.
+pub fn json_value(diags: &[Diagnostic], summary: Summary) -> serde_json::Value {
     let items: Vec<_> = diags
         .iter()
         .map(|d| {
@@ -107,13 +112,12 @@ pub fn json(out: &mut dyn Write, diags: &[Diagnostic], summary: Summary) -> io::
             })
         })
         .collect();
-    let doc = serde_json::json!({
+    serde_json::json!({
         "files": summary.files,
         "errors": summary.errors,
         "warnings": summary.warnings,
         "diagnostics": items,
-    });
-    writeln!(out, "{doc}")
+    })
 }
 
 /// GitHub workflow commands; properties and message escaped as the runner expects.

@@ -9,9 +9,11 @@ pub mod decision;
 pub mod diag;
 pub mod emit;
 pub mod git;
+pub mod history;
 pub mod lint;
 pub mod model;
 pub mod repo;
+pub mod sign;
 pub mod tally;
 
 use std::fmt;

@@ -48,6 +48,7 @@ pub fn run(
     ctx: &Ctx,
     out: &mut dyn Write,
     paths: &[PathBuf],
+    base: Option<&str>,
     format: Format,
     deny_warnings: bool,
     overrides: &[(catalog::Level, String)],
@@ -56,6 +57,13 @@ pub fn run(
     let repo = Repo::load(&root)?;
     let mut diags = diagnostics(ctx, &repo, overrides)?;
     let mut files = repo.files;
+    if let Some(rev) = base {
+        let git = crate::git::Git::open(&root)?;
+        let since = git.resolve(rev)?;
+        let report = crate::history::audit(&root, &git, Some(since))?;
+        let levels = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
+        diags.extend(lint::apply_levels(report.diagnostics, &levels));
+    }
     if !paths.is_empty() {
         let wanted = selected(&ctx.dir, &root, paths)?;
         diags.retain(|d| {

@@ -1,5 +1,6 @@
 //! One module per command. Each takes the context, an output and its arguments.
 
+pub mod audit;
 pub mod check;
 pub mod close;
 pub mod edit;

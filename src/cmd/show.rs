@@ -5,6 +5,63 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::Exit;
+use crate::git::Git;
+use crate::model::proposal::Proposal;
+
+/// One commit that touched a proposal.
+struct Entry {
+    commit: String,
+    date: String,
+    author: String,
+    email: String,
+    summary: String,
+    status: Option<String>,
+    /// "Draft -> Discussion" where this commit changed the status.
+    change: Option<String>,
+}
+
+/// The proposal's history from git, newest first; why not, when there is none.
+fn history(root: &std::path::Path, file: &str) -> Result<Vec<Entry>, String> {
+    let git = Git::open(root).map_err(|e| format!("{e:#}"))?;
+    let commits = git.file_history(file).map_err(|e| format!("{e:#}"))?;
+    let status_of = |id| {
+        git.blob(id)
+            .ok()
+            .and_then(|b| crate::repo::decode(b).ok())
+            .and_then(|t| Proposal::parse_front_matter(file, t))
+            .and_then(|p| p.status.map(|s| s.value.to_string()))
+    };
+    let statuses: Vec<Option<String>> = commits
+        .iter()
+        .map(|(_, blob)| blob.and_then(status_of))
+        .collect();
+    let mut out = Vec::new();
+    for (i, (c, _)) in commits.iter().enumerate() {
+        let older = statuses.get(i + 1).cloned().flatten();
+        let now = statuses[i].clone();
+        let change = match (&older, &now) {
+            (Some(a), Some(b)) if a != b => Some(format!("{a} -> {b}")),
+            (None, Some(b)) if i + 1 == commits.len() => Some(format!("created as {b}")),
+            _ => None,
+        };
+        out.push(Entry {
+            commit: c.short(),
+            date: c.time.to_rfc3339(),
+            author: c.author.clone(),
+            email: c.email.clone(),
+            summary: c.summary.clone(),
+            status: now,
+            change,
+        });
+    }
+    if git.is_shallow() && !out.is_empty() {
+        out.last_mut()
+            .expect("non-empty")
+            .summary
+            .push_str(" (shallow clone: older history not fetched)");
+    }
+    Ok(out)
+}
 use crate::cli::{Ctx, TextFormat};
 use crate::decision;
 use crate::repo::Repo;
@@ -41,6 +98,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
                 .collect()
         })
         .unwrap_or_default();
+    let history = history(&repo.root, &p.file);
     match format {
         TextFormat::Json => {
             let mut v = crate::cmd::list::json(p);
@@ -54,6 +112,22 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
                         "ballots": ballots,
                     }),
                 );
+                let h = match &history {
+                    Ok(entries) => serde_json::Value::Array(
+                        entries
+                            .iter()
+                            .map(|e| {
+                                serde_json::json!({
+                                    "commit": e.commit, "date": e.date, "author": e.author,
+                                    "email": e.email, "summary": e.summary, "status": e.status,
+                                    "status-change": e.change,
+                                })
+                            })
+                            .collect(),
+                    ),
+                    Err(_) => serde_json::Value::Null,
+                };
+                m.insert("history".into(), h);
             }
             writeln!(out, "{v}")?;
         }
@@ -161,6 +235,34 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
                 {
                     writeln!(out, "  not voted:   {}", t.missing.join(", "))?;
                 }
+            }
+            match &history {
+                Ok(entries) if entries.is_empty() => writeln!(out, "\nhistory: not committed yet")?,
+                Ok(entries) => {
+                    let n = entries.len();
+                    writeln!(
+                        out,
+                        "\nhistory ({n} commit{}, newest first):",
+                        if n == 1 { "" } else { "s" }
+                    )?;
+                    for e in entries {
+                        let change = e
+                            .change
+                            .as_ref()
+                            .map(|c| format!("  [{c}]"))
+                            .unwrap_or_default();
+                        writeln!(
+                            out,
+                            "  {} {} {} <{}>  {}{change}",
+                            e.commit,
+                            &e.date[..10],
+                            e.author,
+                            e.email,
+                            e.summary
+                        )?;
+                    }
+                }
+                Err(why) => writeln!(out, "\nhistory: unavailable: {why}")?,
             }
         }
     }

@@ -41,8 +41,33 @@ fn sorted(v: &[String]) -> Vec<String> {
     v
 }
 
-pub fn run(ctx: &Ctx, out: &mut dyn Write, names: &[String], format: TextFormat) -> Result<Exit> {
-    let repo = Repo::load(&ctx.root()?)?;
+pub fn run(
+    ctx: &Ctx,
+    out: &mut dyn Write,
+    names: &[String],
+    at: Option<&str>,
+    format: TextFormat,
+) -> Result<Exit> {
+    let root = ctx.root()?;
+    let repo = match at {
+        None => Repo::load(&root)?,
+        Some(rev) => {
+            let git = crate::git::Git::open(&root)?;
+            let commit = git.resolve(rev)?;
+            let files = git.snapshot(commit, |_| true)?;
+            if !ctx.quiet && format == TextFormat::Text {
+                let c = git.commit(commit)?;
+                writeln!(
+                    out,
+                    "as of commit {} ({}): {}\n",
+                    c.short(),
+                    c.time.to_rfc3339(),
+                    c.summary
+                )?;
+            }
+            Repo::load_from(&root, &files)?
+        }
+    };
     let mut chosen: Vec<Decision<'_>> = Vec::new();
     if names.is_empty() {
         chosen = decision::decisions(&repo)

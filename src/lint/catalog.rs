@@ -102,6 +102,13 @@ rules! {
     "ballot-window" Error "ballots are cast inside the voting window";
     "casting-vote" Error "the chair's casting vote picks one of the tied options, after a tie";
     "status-tally" Error "the status of a voted proposal agrees with the tally of its ballots";
+    "ballot-author" Error "a ballot changes only in commits authored with its delegate's email (casting.toml: the chair's)";
+    "ballot-signature" Error "a delegate with a key signs the commits that change their ballot, with that key";
+    "ballot-timing" Error "ballots change only while their decision's window is open";
+    "status-transition" Error "every status change in history is an allowed transition";
+    "proposal-start" Error "a proposal added after the first commit starts as Draft";
+    "frozen-text" Error "the title and body of a proposal in Voting do not change";
+    "history-incomplete" Warning "the history to verify is all there (not cut off by a shallow clone)";
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -201,6 +201,22 @@ impl Sink<'_> {
 impl Proposal {
     /// Parses one proposal. Returns `None` when there is no usable front matter at all.
     pub fn parse(file: &str, source: String) -> (Option<Proposal>, Vec<Diagnostic>) {
+        Self::parse_with(file, source, true)
+    }
+
+    /// Parses only the front matter (no markdown): what history checks need, fast.
+    pub fn parse_front_matter(file: &str, source: String) -> Option<Proposal> {
+        Self::parse_with(file, source, false).0
+    }
+
+    /// The text after the front matter.
+    pub fn body(&self) -> &str {
+        let end = self.front_matter.end;
+        let rest = &self.source[end.min(self.source.len())..];
+        rest.split_once('\n').map_or("", |(_, b)| b)
+    }
+
+    fn parse_with(file: &str, source: String, body: bool) -> (Option<Proposal>, Vec<Diagnostic>) {
         let toml_range = match split_front_matter(&source) {
             FrontMatter::Found { toml } => toml,
             FrontMatter::Problem { message, span } => {
@@ -229,7 +245,9 @@ impl Proposal {
             ..Proposal::default()
         };
         p.read_fields(table.get_ref(), base, &mut sink);
-        p.read_body(&source, &mut sink);
+        if body {
+            p.read_body(&source, &mut sink);
+        }
         drop(table);
         let out = sink.out;
         p.source = source;

@@ -1,0 +1,61 @@
+//! `council audit`: SPEC section 7 over the whole history (or since a revision).
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::cli::Ctx;
+use crate::diag::{Severity, Summary};
+use crate::emit::{self, Format};
+use crate::git::Git;
+use crate::repo::Repo;
+use crate::{Exit, history, lint};
+
+pub fn run(ctx: &Ctx, out: &mut dyn Write, since: Option<&str>, format: Format) -> Result<Exit> {
+    let root = ctx.root()?;
+    let repo = Repo::load(&root)?;
+    let git = Git::open(&root)?;
+    let since = since.map(|rev| git.resolve(rev)).transpose()?;
+    let report = history::audit(&root, &git, since)?;
+    let levels = lint::levels(&repo, &[]).map_err(anyhow::Error::msg)?;
+    let diags = lint::apply_levels(report.diagnostics, &levels);
+    let summary = Summary::of(report.files, &diags);
+    match format {
+        Format::Json => {
+            let mut v = emit::json_value(&diags, summary);
+            if let serde_json::Value::Object(m) = &mut v {
+                m.insert("commits".into(), report.commits.into());
+                m.insert("ballots".into(), report.ballots.into());
+                m.insert("decisions".into(), report.decisions.len().into());
+            }
+            writeln!(out, "{v}")?;
+        }
+        Format::Github => emit::github(out, &diags)?,
+        Format::Human => {
+            emit::human(out, &diags, summary, true)?;
+            if !ctx.quiet {
+                let plural = |n: usize, w: &str| {
+                    if n == 1 {
+                        format!("{n} {w}")
+                    } else {
+                        format!("{n} {w}s")
+                    }
+                };
+                writeln!(
+                    out,
+                    "audited {}: {} and {} verified; {}, {}",
+                    plural(report.commits, "commit"),
+                    plural(report.ballots, "ballot change"),
+                    plural(report.decisions.len(), "decision"),
+                    plural(summary.errors, "error"),
+                    plural(summary.warnings, "warning"),
+                )?;
+            }
+        }
+    }
+    Ok(if diags.iter().any(|d| d.severity == Severity::Error) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
+}
