@@ -1,0 +1,507 @@
+//! History checks on real git repositories built in temp directories, with commits by several
+//! authors: forged, misattributed, unsigned, wrongly signed and late ballots, forbidden
+//! transitions, outcomes the tally does not support, edits during voting.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Fixture, ranking};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+const ADA: (&str, &str) = ("Ada Lovelace", "ada@example.org");
+const BOB: (&str, &str) = ("Bob Builder", "bob@example.org");
+const CY: (&str, &str) = ("Cy Young", "cy@example.org");
+const MALLORY: (&str, &str) = ("Mallory", "mallory@example.org");
+
+fn git_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Commits everything as `who` on `date`, optionally signed with an SSH key file.
+fn commit(f: &Fixture, who: (&str, &str), date: &str, msg: &str, key: Option<&Path>) -> String {
+    git_in(f.path(), &["add", "-A"], &[]);
+    let mut args: Vec<String> = vec![
+        "-c".into(),
+        format!("user.name={}", who.0),
+        "-c".into(),
+        format!("user.email={}", who.1),
+    ];
+    if let Some(k) = key {
+        args.extend([
+            "-c".into(),
+            "gpg.format=ssh".into(),
+            "-c".into(),
+            format!("user.signingkey={}", k.display()),
+        ]);
+    }
+    args.extend([
+        "commit".into(),
+        "-q".into(),
+        "--allow-empty".into(),
+        "-m".into(),
+        msg.into(),
+    ]);
+    if key.is_some() {
+        args.push("-S".into());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let d = format!("{date}T12:00:00+00:00");
+    git_in(
+        f.path(),
+        &args,
+        &[("GIT_AUTHOR_DATE", &d), ("GIT_COMMITTER_DATE", &d)],
+    );
+    git_in(f.path(), &["rev-parse", "--short=7", "HEAD"], &[])
+        .trim()
+        .to_owned()
+}
+
+/// A repository whose first commit holds the fixture, and whose second opens voting on
+/// `lockfile` (proposals 2 and 3) from 2026-12-01 to 2026-12-15.
+fn repo() -> Fixture {
+    let f = Fixture::new();
+    f.write(
+        "proposals/0003-another.md",
+        common::STANDARDS
+            .replacen("id = 2", "id = 3", 1)
+            .replacen("A standard", "Another", 1),
+    );
+    git_in(f.path(), &["init", "-q", "-b", "main"], &[]);
+    commit(&f, ADA, "2026-11-01", "import", None);
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-01T00:00:00Z")
+        .args(["open", "lockfile", "--days", "14"])
+        .assert()
+        .success();
+    commit(&f, ADA, "2026-12-01", "open(lockfile)", None);
+    f
+}
+
+fn audit(f: &Fixture) -> (i32, String) {
+    let out = f.council().args(["audit"]).output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap(), text)
+}
+
+fn vote(f: &Fixture, who: &str, r: &[&str]) {
+    f.write(&format!("votes/lockfile/{who}.toml"), ranking(r));
+}
+
+#[test]
+fn a_clean_history_passes() {
+    let f = repo();
+    vote(&f, "ada", &["0002", "0003", "none"]);
+    commit(&f, ADA, "2026-12-02", "vote(lockfile): ada", None);
+    vote(&f, "bob", &["0002", "none"]);
+    commit(&f, BOB, "2026-12-03", "vote(lockfile): bob", None);
+    vote(&f, "cy", &["0003", "0002"]);
+    commit(&f, CY, "2026-12-04", "vote(lockfile): cy", None);
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-16T00:00:00Z")
+        .args(["close", "lockfile"])
+        .assert()
+        .success();
+    commit(&f, ADA, "2026-12-16", "close(lockfile)", None);
+    let (code, text) = audit(&f);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains(
+            "audited 6 commits: 3 ballot changes and 1 decision verified; 0 errors, 0 warnings"
+        ),
+        "{text}"
+    );
+    let out = f
+        .council()
+        .args(["audit", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            v["commits"].as_u64(),
+            v["ballots"].as_u64(),
+            v["errors"].as_u64()
+        ),
+        (Some(6), Some(3), Some(0))
+    );
+    f.council()
+        .args(["check", "--base", "HEAD~4"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn forged_and_misattributed_ballots_are_caught() {
+    let f = repo();
+    vote(&f, "ada", &["0002", "none"]);
+    let forged = commit(&f, MALLORY, "2026-12-02", "a ballot for ada", None);
+    vote(&f, "ada", &["0003", "none"]);
+    let edited = commit(&f, BOB, "2026-12-03", "fix ada's ballot", None);
+    let (code, text) = audit(&f);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains(&format!("error[ballot-author]: commit {forged} (Mallory <mallory@example.org>): added votes/lockfile/ada.toml, which only ada (ada@example.org) may change")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "commit {edited} (Bob Builder <bob@example.org>): changed votes/lockfile/ada.toml"
+        )),
+        "{text}"
+    );
+    // check --base covers the same range, and GitHub output names the commit too.
+    f.council()
+        .args(["check", "--base", "HEAD~2", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(contains(format!(
+            "::error file=votes/lockfile/ada.toml,line=1,col=1,title=ballot-author::commit {forged}"
+        )));
+    // Only the last commit: just bob's edit.
+    let out = f
+        .council()
+        .args(["check", "--base", "HEAD~1", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"], 1, "{v}");
+}
+
+#[test]
+fn the_casting_vote_belongs_to_the_chair() {
+    let f = repo();
+    f.write("votes/lockfile/casting.toml", "winner = \"0002\"\n");
+    commit(&f, BOB, "2026-12-16", "casting", None);
+    let (code, text) = audit(&f);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("which only the chair, ada (ada@example.org) may change"),
+        "{text}"
+    );
+}
+
+#[test]
+fn late_and_early_ballots_are_caught() {
+    let f = repo();
+    vote(&f, "ada", &["0002", "none"]);
+    let late = commit(&f, ADA, "2026-12-20", "late", None);
+    let (code, text) = audit(&f);
+    assert_eq!(code, 1);
+    assert!(text.contains(&format!("error[ballot-timing]: commit {late} (Ada Lovelace <ada@example.org>): added votes/lockfile/ada.toml dated 2026-12-20T12:00:00+00:00, after the window closed at 2026-12-15T00:00:00+00:00")), "{text}");
+
+    let g = Fixture::new();
+    git_in(g.path(), &["init", "-q"], &[]);
+    commit(&g, ADA, "2026-11-01", "import", None);
+    g.write("votes/lockfile/ada.toml", ranking(&["0002"]));
+    commit(&g, ADA, "2026-11-02", "too early", None);
+    let (_, text) = audit(&g);
+    assert!(
+        text.contains("while decision `lockfile` was not in Voting"),
+        "{text}"
+    );
+}
+
+#[test]
+fn ballots_after_closing_are_caught() {
+    let f = repo();
+    vote(&f, "ada", &["0002", "none"]);
+    commit(&f, ADA, "2026-12-02", "vote", None);
+    vote(&f, "bob", &["0002", "none"]);
+    commit(&f, BOB, "2026-12-02", "vote", None);
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-03T00:00:00Z")
+        .args(["vote", "lockfile", "--as", "cy", "--recuse"])
+        .assert()
+        .success();
+    commit(&f, CY, "2026-12-03", "recuse", None);
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-04T00:00:00Z")
+        .args(["close", "lockfile"])
+        .assert()
+        .success();
+    commit(&f, ADA, "2026-12-04", "close", None);
+    vote(&f, "bob", &["0003", "none"]);
+    commit(&f, BOB, "2026-12-05", "changed my mind", None);
+    let (_, text) = audit(&f);
+    assert!(
+        text.contains("changed votes/lockfile/bob.toml after decision `lockfile` was closed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn forbidden_transitions_and_new_proposals_not_in_draft() {
+    let f = repo();
+    f.write(
+        "proposals/0002-lockfile.md",
+        f.read("proposals/0002-lockfile.md").replacen(
+            "status = \"Voting\"",
+            "status = \"Draft\"",
+            1,
+        ),
+    );
+    let bad = commit(&f, BOB, "2026-12-02", "back to draft", None);
+    f.write(
+        "proposals/0009-new.md",
+        common::STANDARDS
+            .replacen("id = 2", "id = 9", 1)
+            .replacen("topic = \"lockfile\"\n", "", 1),
+    );
+    let added = commit(&f, BOB, "2026-12-02", "new proposal", None);
+    let (code, text) = audit(&f);
+    assert_eq!(code, 1);
+    assert!(text.contains(&format!("error[status-transition]: commit {bad} (Bob Builder <bob@example.org>): moved proposals/0002-lockfile.md from Voting to Draft, which is not an allowed transition")), "{text}");
+    assert!(text.contains(&format!("error[proposal-start]: commit {added} (Bob Builder <bob@example.org>): added proposals/0009-new.md as Discussion; a new proposal starts as Draft")), "{text}");
+}
+
+#[test]
+fn an_outcome_the_tally_does_not_support_is_caught() {
+    let f = repo();
+    vote(&f, "ada", &["none"]);
+    commit(&f, ADA, "2026-12-02", "vote", None);
+    vote(&f, "bob", &["none"]);
+    commit(&f, BOB, "2026-12-02", "vote", None);
+    for (p, st) in [
+        ("proposals/0002-lockfile.md", "Accepted"),
+        ("proposals/0003-another.md", "Rejected"),
+    ] {
+        f.write(
+            p,
+            f.read(p)
+                .replacen("status = \"Voting\"", &format!("status = \"{st}\""), 1),
+        );
+    }
+    let bad = commit(&f, ADA, "2026-12-16", "accept 0002 anyway", None);
+    let (code, text) = audit(&f);
+    assert_eq!(code, 1);
+    assert!(text.contains(&format!("error[status-tally]: commit {bad} (Ada Lovelace <ada@example.org>): set proposals/0002-lockfile.md to Accepted but the tally at that commit says Rejected")), "{text}");
+    assert!(!text.contains("0003-another.md to Rejected"), "{text}");
+}
+
+#[test]
+fn text_under_vote_is_frozen() {
+    let f = repo();
+    let p = "proposals/0002-lockfile.md";
+    f.write(
+        p,
+        f.read(p).replacen(
+            "## Specification\n\nText.",
+            "## Specification\n\nBetter text.",
+            1,
+        ),
+    );
+    let edit = commit(&f, ADA, "2026-12-02", "improve the spec", None);
+    f.write(
+        p,
+        f.read(p).replacen(
+            "A standard lockfile format",
+            "The standard lockfile format",
+            1,
+        ),
+    );
+    commit(&f, ADA, "2026-12-02", "retitle", None);
+    let (code, text) = audit(&f);
+    assert_eq!(code, 1);
+    assert!(text.contains(&format!("error[frozen-text]: commit {edit} (Ada Lovelace <ada@example.org>): changed the body of proposals/0002-lockfile.md while it was in Voting")), "{text}");
+    assert!(
+        text.contains("changed the title of proposals/0002-lockfile.md while it was in Voting"),
+        "{text}"
+    );
+}
+
+fn keygen(dir: &Path, name: &str) -> Option<(std::path::PathBuf, String)> {
+    let key = dir.join(name);
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&key)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: ssh-keygen is not installed, so signed commits were not tested");
+        return None;
+    }
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    Some((key, public.trim().to_owned()))
+}
+
+#[test]
+fn signed_ballots_must_carry_the_delegates_signature() {
+    let keys = tempfile::tempdir().unwrap();
+    let Some((ada_key, ada_pub)) = keygen(keys.path(), "ada") else {
+        return;
+    };
+    let Some((other_key, _)) = keygen(keys.path(), "other") else {
+        return;
+    };
+    let f = Fixture::new();
+    f.write(
+        "council.toml",
+        common::COUNCIL.replacen(
+            "email = \"ada@example.org\"",
+            &format!("email = \"ada@example.org\"\nkey = \"{ada_pub}\""),
+            1,
+        ),
+    );
+    f.write(
+        "proposals/0003-another.md",
+        common::STANDARDS
+            .replacen("id = 2", "id = 3", 1)
+            .replacen("A standard", "Another", 1),
+    );
+    git_in(f.path(), &["init", "-q"], &[]);
+    commit(&f, ADA, "2026-11-01", "import", None);
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-01T00:00:00Z")
+        .args(["open", "lockfile", "--days", "14"])
+        .assert()
+        .success();
+    commit(&f, ADA, "2026-12-01", "open", None);
+
+    vote(&f, "ada", &["0002", "none"]);
+    commit(&f, ADA, "2026-12-02", "signed vote", Some(&ada_key));
+    let (code, text) = audit(&f);
+    assert_eq!(code, 0, "a correctly signed ballot passes: {text}");
+
+    vote(&f, "ada", &["0003", "none"]);
+    let unsigned = commit(&f, ADA, "2026-12-03", "unsigned vote", None);
+    vote(&f, "ada", &["0003", "0002", "none"]);
+    let wrong = commit(
+        &f,
+        ADA,
+        "2026-12-04",
+        "signed by the wrong key",
+        Some(&other_key),
+    );
+    let (code, text) = audit(&f);
+    assert_eq!(code, 1);
+    assert!(text.contains(&format!("error[ballot-signature]: commit {unsigned} (Ada Lovelace <ada@example.org>): changed votes/lockfile/ada.toml but is not signed")), "{text}");
+    assert!(text.contains(&format!("commit {wrong} (Ada Lovelace <ada@example.org>): changed votes/lockfile/ada.toml but it is signed by another key")), "{text}");
+    // bob has no key: his unsigned ballot is fine.
+    vote(&f, "bob", &["0002"]);
+    commit(&f, BOB, "2026-12-05", "bob", None);
+    f.council()
+        .args(["check", "--base", "HEAD~1"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn tally_at_a_revision_and_show_history() {
+    let f = repo();
+    vote(&f, "ada", &["0002", "none"]);
+    commit(&f, ADA, "2026-12-02", "vote(lockfile): ada", None);
+    vote(&f, "bob", &["0003", "none"]);
+    commit(&f, BOB, "2026-12-03", "vote(lockfile): bob", None);
+    let now = |c: &mut assert_cmd::Command| {
+        c.env("COUNCIL_NOW", "2026-12-10T00:00:00Z");
+    };
+    let mut c = f.council();
+    now(&mut c);
+    let out = c
+        .args(["tally", "--at", "HEAD~1", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["ballots"]["cast"], 1);
+    let out = f
+        .council()
+        .args(["tally", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["ballots"]["cast"], 2);
+    f.council()
+        .args(["tally", "--at", "nope"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot resolve revision `nope`"));
+
+    f.council().args(["show", "2"]).assert().success().stdout(
+        contains("history (2 commits, newest first):")
+            .and(contains(
+                "Ada Lovelace <ada@example.org>  open(lockfile)  [Discussion -> Voting]",
+            ))
+            .and(contains("import  [created as Discussion]")),
+    );
+    let out = f
+        .council()
+        .args(["show", "2", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["history"][0]["status-change"], "Discussion -> Voting");
+    assert_eq!(v["history"][1]["email"], "ada@example.org");
+}
+
+#[test]
+fn shallow_clones_say_what_they_could_not_verify() {
+    let f = repo();
+    vote(&f, "ada", &["0002", "none"]);
+    commit(&f, ADA, "2026-12-02", "vote", None);
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", f.path().display());
+    git_in(
+        clone.path(),
+        &["clone", "-q", "--depth", "1", &url, "c"],
+        &[],
+    );
+    let dir = clone.path().join("c");
+    let mut c = assert_cmd::Command::cargo_bin("council").unwrap();
+    let out = c
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .arg("audit")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(
+            "warning[history-incomplete]: this is a shallow clone: history before commit"
+        ),
+        "{text}"
+    );
+    let mut c = assert_cmd::Command::cargo_bin("council").unwrap();
+    c.current_dir(&dir)
+        .args(["check", "--base", "HEAD~3"])
+        .assert()
+        .code(2)
+        .stderr(contains("shallow clone"));
+}
+
+#[test]
+fn without_git_the_history_features_say_why() {
+    let f = Fixture::new();
+    f.council().arg("check").assert().success();
+    f.council().arg("tally").assert().success();
+    for args in [
+        vec!["audit"],
+        vec!["check", "--base", "HEAD"],
+        vec!["tally", "--at", "HEAD"],
+    ] {
+        f.council()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(contains("is not in a git repository"));
+    }
+    f.council()
+        .args(["show", "2"])
+        .assert()
+        .success()
+        .stdout(contains("history: unavailable"));
+}
