@@ -217,6 +217,208 @@ fn bench_tally_disk() {
     );
 }
 
+/// Writes a fast-import stream of `commits` commits: rounds in which three competing
+/// proposals are added, discussed and revised, opened, voted on (and re-voted) by five
+/// delegates, each ballot committed by its own delegate, then closed.
+fn history_stream(commits: usize) -> Vec<u8> {
+    use std::io::Write as _;
+    let delegates = ["ada", "bob", "cy", "dee", "eve"];
+    let mut out = Vec::new();
+    let mut mark = 0usize;
+    let clock = std::cell::Cell::new(1_577_836_800i64); // 2020-01-01
+    let mut commit = |out: &mut Vec<u8>, who: &str, msg: &str, files: &[(String, String)]| {
+        mark += 1;
+        clock.set(clock.get() + 3600);
+        let t = clock.get();
+        writeln!(out, "commit refs/heads/main\nmark :{mark}").unwrap();
+        writeln!(out, "author {who} <{who}@example.org> {t} +0000\ncommitter {who} <{who}@example.org> {t} +0000").unwrap();
+        writeln!(out, "data {}\n{msg}", msg.len()).unwrap();
+        if mark > 1 {
+            writeln!(out, "from :{}", mark - 1).unwrap();
+        }
+        for (path, text) in files {
+            writeln!(out, "M 100644 inline {path}\ndata {}\n{text}", text.len()).unwrap();
+        }
+        writeln!(out).unwrap();
+        t
+    };
+    let mut council = String::from("name = \"Bench\"\nprocess = 1\nchair = \"ada\"\n");
+    for d in delegates {
+        council.push_str(&format!(
+            "\n[[delegate]]\nid = \"{d}\"\nname = \"{d}\"\nemail = \"{d}@example.org\"\n"
+        ));
+    }
+    let process = "+++\nid = 1\ntitle = \"Process\"\nauthors = [\"Ada\"]\nstatus = \"Active\"\ntype = \"process\"\ncreated = 2020-01-01\ndiscussions-to = \"https://x.org/t\"\nresolution = \"https://x.org/r\"\n+++\n\n## Abstract\n\nA.\n\n## Motivation\n\nM.\n\n## Specification\n\nS.\n";
+    commit(
+        &mut out,
+        "ada",
+        "import",
+        &[
+            ("council.toml".into(), council),
+            ("proposals/0001-process.md".into(), process.into()),
+        ],
+    );
+    let proposal = |id: u32, topic: &str, status: &str, window: &str, rev: u32| {
+        format!(
+            "+++\nid = {id}\ntitle = \"Proposal {id}\"\nauthors = [\"Ada <ada@example.org>\"]\nstatus = \"{status}\"\ntype = \"standards\"\ntopic = \"{topic}\"\ncreated = 2020-01-01\ndiscussions-to = \"https://x.org/t/{id}\"\n{window}+++\n{BODY}\nRevision {rev}.\n"
+        )
+    };
+    let mut n = 1;
+    let mut round = 0u32;
+    while n < commits {
+        round += 1;
+        let topic = format!("topic-{round}");
+        let ids: Vec<u32> = (0..3).map(|k| 2 + (round - 1) * 3 + k).collect();
+        let path = |id: u32| format!("proposals/{id:04}-proposal-{id}.md");
+        let steps: usize = 3 + 3 + 9 + 1 + 10 + 1;
+        if n + steps > commits {
+            // Fill the rest with revisions of the process document's discussion proposal.
+            while n < commits {
+                commit(
+                    &mut out,
+                    "bob",
+                    "notes",
+                    &[("notes.txt".into(), format!("{n}\n"))],
+                );
+                n += 1;
+            }
+            break;
+        }
+        for &id in &ids {
+            commit(
+                &mut out,
+                "ada",
+                "new",
+                &[(path(id), proposal(id, &topic, "Draft", "", 0))],
+            );
+        }
+        for &id in &ids {
+            commit(
+                &mut out,
+                "ada",
+                "discuss",
+                &[(path(id), proposal(id, &topic, "Discussion", "", 0))],
+            );
+        }
+        for rev in 1..=9 {
+            let id = ids[rev as usize % 3];
+            commit(
+                &mut out,
+                "bob",
+                "revise",
+                &[(path(id), proposal(id, &topic, "Discussion", "", rev))],
+            );
+        }
+        let fmt = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        };
+        let opens = clock.get() + 3600;
+        let window = format!(
+            "voting-opens = {}\nvoting-closes = {}\n",
+            fmt(opens),
+            fmt(opens + 10 * 86400)
+        );
+        let files: Vec<(String, String)> = ids
+            .iter()
+            .map(|&id| (path(id), proposal(id, &topic, "Voting", &window, 9)))
+            .collect();
+        commit(&mut out, "ada", "open", &files);
+        for pass in 0..2 {
+            for d in delegates {
+                let first = if pass == 0 { ids[1] } else { ids[0] };
+                let ballot = format!("ranking = [\"{first:04}\", \"none\"]\n");
+                commit(
+                    &mut out,
+                    d,
+                    "vote",
+                    &[(format!("votes/{topic}/{d}.toml"), ballot)],
+                );
+            }
+        }
+        let files: Vec<(String, String)> = ids
+            .iter()
+            .map(|&id| {
+                let st = if id == ids[0] { "Accepted" } else { "Rejected" };
+                (path(id), proposal(id, &topic, st, &window, 9))
+            })
+            .collect();
+        commit(&mut out, "ada", "close", &files);
+        n += steps;
+    }
+    out
+}
+
+fn bench_audit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    git(&["init", "-q", "-b", "main"]);
+    // COUNCIL_BENCH_COMMITS sets a smaller history for a quick run.
+    let commits = std::env::var("COUNCIL_BENCH_COMMITS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let stream = history_stream(commits);
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(&stream).unwrap();
+    assert!(child.wait().unwrap().success());
+    git(&["checkout", "-q", "main"]);
+    git(&["gc", "-q"]);
+    let count = String::from_utf8(git(&["rev-list", "--count", "HEAD"]).stdout).unwrap();
+    let bin = env!("CARGO_BIN_EXE_council");
+    let log = best(|| {
+        run(Command::new("sh")
+            .arg("-c")
+            .arg("git log --name-only > /dev/null")
+            .current_dir(dir))
+    });
+    let before = children_max_rss_mib();
+    let audit = best(|| run(Command::new(bin).args(["audit", "-q"]).current_dir(dir)));
+    let rss = children_max_rss_mib().max(before);
+    let out = Command::new(bin)
+        .args(["audit"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    println!(
+        "audit, {} commits: council audit {:.0} ms (peak RSS {:.0} MiB), git log --name-only {:.0} ms, ratio {:.2}x; {}",
+        count.trim(),
+        audit.as_secs_f64() * 1e3,
+        rss,
+        log.as_secs_f64() * 1e3,
+        audit.as_secs_f64() / log.as_secs_f64(),
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+    );
+    if std::env::var_os("COUNCIL_BENCH_KEEP").is_some() {
+        println!("kept the repository at {}", tmp.keep().display());
+    }
+}
+
 fn main() {
     // `cargo bench -- NAME` runs the benchmarks whose name contains NAME.
     let filter: Vec<String> = std::env::args()
@@ -232,5 +434,8 @@ fn main() {
     }
     if want("tally-disk") {
         bench_tally_disk();
+    }
+    if want("audit") {
+        bench_audit();
     }
 }

@@ -192,6 +192,8 @@ pub struct Git {
     /// The governance root relative to the work tree ("" when they coincide).
     prefix: String,
     shallow: std::collections::HashSet<git2::Oid>,
+    /// The last raw tree objects read: each commit's trees are the next commit's parent trees.
+    raw: std::cell::RefCell<Vec<(git2::Oid, std::rc::Rc<[u8]>)>>,
 }
 
 fn time_of(t: git2::Time) -> chrono::DateTime<chrono::FixedOffset> {
@@ -207,6 +209,9 @@ fn time_of(t: git2::Time) -> chrono::DateTime<chrono::FixedOffset> {
 impl Git {
     /// Opens the git repository holding `root`; says why when there is none.
     pub fn open(root: &Path) -> Result<Git> {
+        // Reading history, git itself does not re-hash every object it reads; neither do we
+        // (it halves the time of an audit). Objects are still found by their ids.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::discover(root).map_err(|_| {
             anyhow!(
                 "{} is not in a git repository, so there is no history to read (council check and tally work without one)",
@@ -231,7 +236,75 @@ impl Git {
             repo,
             prefix,
             shallow,
+            raw: std::cell::RefCell::new(Vec::new()),
         })
+    }
+
+    /// A tree object's raw bytes, from a small cache or the object database.
+    fn raw_tree(&self, id: git2::Oid) -> Result<std::rc::Rc<[u8]>> {
+        if let Some((_, data)) = self.raw.borrow().iter().find(|(i, _)| *i == id) {
+            return Ok(data.clone());
+        }
+        let data: std::rc::Rc<[u8]> = self.repo.odb()?.read(id)?.data().into();
+        let mut raw = self.raw.borrow_mut();
+        if raw.len() >= 16 {
+            raw.remove(0);
+        }
+        raw.push((id, data.clone()));
+        Ok(data)
+    }
+
+    /// Compares the governed parts of two governance-root trees (either may be absent).
+    fn diff_governed(
+        &self,
+        old: Option<&git2::Tree<'_>>,
+        new: Option<&git2::Tree<'_>>,
+        out: &mut Vec<Change>,
+    ) -> Result<()> {
+        let entry = |t: Option<&git2::Tree<'_>>, name: &str, kind| {
+            t.and_then(|t| t.get_name(name))
+                .filter(|e| e.kind() == Some(kind))
+                .map(|e| e.id())
+        };
+        let file = crate::model::council::FILE;
+        let (a, b) = (
+            entry(old, file, git2::ObjectType::Blob),
+            entry(new, file, git2::ObjectType::Blob),
+        );
+        if a != b {
+            out.push(Change {
+                path: file.to_owned(),
+                old: a.map(ObjectId),
+                new: b.map(ObjectId),
+            });
+        }
+        let raw = |id: Option<git2::Oid>| -> Result<std::rc::Rc<[u8]>> {
+            Ok(match id {
+                Some(id) => self.raw_tree(id)?,
+                None => std::rc::Rc::from(&[][..]),
+            })
+        };
+        let (po, pn) = (
+            entry(old, "proposals", git2::ObjectType::Tree),
+            entry(new, "proposals", git2::ObjectType::Tree),
+        );
+        if po != pn {
+            diff_raw(&raw(po)?, &raw(pn)?, false, "proposals", out);
+        }
+        let (vo, vn) = (
+            entry(old, "votes", git2::ObjectType::Tree),
+            entry(new, "votes", git2::ObjectType::Tree),
+        );
+        if vo != vn {
+            // Descend only into the decision folders whose trees differ.
+            let mut dirs = Vec::new();
+            diff_raw(&raw(vo)?, &raw(vn)?, true, "votes", &mut dirs);
+            for d in dirs {
+                let (a, b) = (raw(d.old.map(|i| i.0))?, raw(d.new.map(|i| i.0))?);
+                diff_raw(&a, &b, false, &d.path, out);
+            }
+        }
+        Ok(())
     }
 
     pub fn is_shallow(&self) -> bool {
@@ -313,14 +386,14 @@ impl Git {
         let new = self.root_tree(commit.id)?;
         if commit.parents.is_empty() || commit.shallow_boundary {
             let mut out = Vec::new();
-            diff_governed(&self.repo, None, new.as_ref(), &mut out)?;
+            self.diff_governed(None, new.as_ref(), &mut out)?;
             return Ok(out);
         }
         let mut result: Option<Vec<Change>> = None;
         for p in &commit.parents {
             let old = self.root_tree(*p)?;
             let mut out = Vec::new();
-            diff_governed(&self.repo, old.as_ref(), new.as_ref(), &mut out)?;
+            self.diff_governed(old.as_ref(), new.as_ref(), &mut out)?;
             result = Some(match result {
                 None => out,
                 Some(prev) => prev
@@ -353,12 +426,48 @@ impl Git {
     ) -> Result<crate::repo::MemFiles> {
         let mut changes = Vec::new();
         if let Some(tree) = self.root_tree(commit)? {
-            diff_governed(&self.repo, None, Some(&tree), &mut changes)?;
+            self.diff_governed(None, Some(&tree), &mut changes)?;
         }
         let mut files = crate::repo::MemFiles::default();
         for c in changes {
             if let (true, Some(id)) = (keep(&c.path), c.new) {
                 files.files.insert(c.path, self.blob(id)?);
+            }
+        }
+        Ok(files)
+    }
+
+    /// The files at `paths`, and the files directly inside `dirs`, at `commit`, into memory.
+    pub fn read_paths(
+        &self,
+        commit: ObjectId,
+        paths: &[String],
+        dirs: &[String],
+    ) -> Result<crate::repo::MemFiles> {
+        let mut files = crate::repo::MemFiles::default();
+        let tree = self.repo.find_commit(commit.0)?.tree()?;
+        for p in paths {
+            if let Ok(e) = tree.get_path(Path::new(&self.full(p)))
+                && let Ok(blob) = self.repo.find_blob(e.id())
+            {
+                files.files.insert(p.clone(), blob.content().to_vec());
+            }
+        }
+        for d in dirs {
+            let Ok(e) = tree.get_path(Path::new(&self.full(d))) else {
+                continue;
+            };
+            let Ok(sub) = self.repo.find_tree(e.id()) else {
+                continue;
+            };
+            for entry in sub
+                .iter()
+                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            {
+                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+                files
+                    .files
+                    .insert(format!("{d}/{name}"), self.blob(ObjectId(entry.id()))?);
             }
         }
         Ok(files)
@@ -401,116 +510,157 @@ impl Git {
     }
 }
 
-/// Compares the governed parts of two trees (either may be absent).
-fn diff_governed(
-    repo: &Repository,
-    old: Option<&git2::Tree<'_>>,
-    new: Option<&git2::Tree<'_>>,
-    out: &mut Vec<Change>,
-) -> Result<()> {
-    let entry = |t: Option<&git2::Tree<'_>>, name: &str| {
-        t.and_then(|t| t.get_name(name).map(|e| (e.id(), e.kind())))
-    };
-    let blob = |e: Option<(git2::Oid, Option<git2::ObjectType>)>| {
-        e.filter(|(_, k)| *k == Some(git2::ObjectType::Blob))
-            .map(|(id, _)| ObjectId(id))
-    };
-    let (a, b) = (
-        blob(entry(old, crate::model::council::FILE)),
-        blob(entry(new, crate::model::council::FILE)),
-    );
-    if a != b {
-        out.push(Change {
-            path: crate::model::council::FILE.to_owned(),
-            old: a,
-            new: b,
-        });
-    }
-    let subtree = |t: Option<&git2::Tree<'_>>, name: &str| -> Option<git2::Tree<'_>> {
-        let (id, kind) = entry(t, name)?;
-        (kind == Some(git2::ObjectType::Tree))
-            .then(|| repo.find_tree(id).ok())
-            .flatten()
-    };
-    let (po, pn) = (subtree(old, "proposals"), subtree(new, "proposals"));
-    if po.as_ref().map(|t| t.id()) != pn.as_ref().map(|t| t.id()) {
-        diff_files(po.as_ref(), pn.as_ref(), "proposals", out);
-    }
-    let (vo, vn) = (subtree(old, "votes"), subtree(new, "votes"));
-    if vo.as_ref().map(|t| t.id()) != vn.as_ref().map(|t| t.id()) {
-        let mut names: Vec<String> = Vec::new();
-        for t in [vo.as_ref(), vn.as_ref()].into_iter().flatten() {
-            for e in t.iter() {
-                if e.kind() == Some(git2::ObjectType::Tree) {
-                    names.push(e.name().unwrap_or("").to_owned());
-                }
-            }
-        }
-        names.sort();
-        names.dedup();
-        for name in names {
-            let (a, b) = (subtree(vo.as_ref(), &name), subtree(vn.as_ref(), &name));
-            if a.as_ref().map(|t| t.id()) != b.as_ref().map(|t| t.id()) {
-                diff_files(a.as_ref(), b.as_ref(), &format!("votes/{name}"), out);
-            }
-        }
-    }
-    Ok(())
+/// One entry of a raw tree object: `<mode> <name>\0<20-byte id>`.
+struct RawEntry<'a> {
+    mode: &'a [u8],
+    name: &'a [u8],
+    id: &'a [u8],
 }
 
-/// Compares the blobs directly inside two trees.
-fn diff_files(
-    old: Option<&git2::Tree<'_>>,
-    new: Option<&git2::Tree<'_>>,
-    dir: &str,
-    out: &mut Vec<Change>,
-) {
-    let blobs = |t: Option<&git2::Tree<'_>>| -> Vec<(String, ObjectId)> {
-        t.map(|t| {
-            t.iter()
-                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-                .map(|e| (e.name().unwrap_or("").to_owned(), ObjectId(e.id())))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let (a, b) = (blobs(old), blobs(new));
-    let (mut i, mut j) = (0, 0);
-    // Both lists are in git's tree order (by name), so one merge pass finds every difference.
-    while i < a.len() || j < b.len() {
-        let ord = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.0.cmp(&y.0),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
+impl RawEntry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode == b"40000"
+    }
+
+    fn is_blob(&self) -> bool {
+        self.mode.starts_with(b"100") || self.mode == b"120000"
+    }
+
+    fn oid(&self) -> ObjectId {
+        ObjectId(git2::Oid::from_bytes(self.id).expect("a 20-byte id"))
+    }
+}
+
+/// The entry starting at `pos`, and where the next one starts.
+fn raw_entry(buf: &[u8], pos: usize) -> Option<(RawEntry<'_>, usize)> {
+    let rest = buf.get(pos..)?;
+    let sp = rest.iter().position(|&b| b == b' ')?;
+    let nul = sp + 1 + rest[sp + 1..].iter().position(|&b| b == 0)?;
+    let id = rest.get(nul + 1..nul + 21)?;
+    Some((
+        RawEntry {
+            mode: &rest[..sp],
+            name: &rest[sp + 1..nul],
+            id,
+        },
+        pos + nul + 21,
+    ))
+}
+
+/// Length of the common prefix of two byte strings, compared a block at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 64 <= n && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Compares the entries of one kind (blobs, or trees) of two raw tree objects. Identical
+/// stretches are skipped with block compares, so a commit that changes one file of ten
+/// thousand costs little more than reading the two trees.
+fn diff_raw(old: &[u8], new: &[u8], trees: bool, dir: &str, out: &mut Vec<Change>) {
+    use std::cmp::Ordering;
+    let wanted = |e: &RawEntry<'_>| if trees { e.is_tree() } else { e.is_blob() };
+    let path = |e: &RawEntry<'_>| format!("{dir}/{}", String::from_utf8_lossy(e.name));
+    // Start at the last entry boundary inside the common prefix.
+    let prefix = common_prefix(old, new);
+    let mut start = 0;
+    while let Some((_, next)) = raw_entry(old, start) {
+        if next > prefix {
+            break;
+        }
+        start = next;
+    }
+    let (mut i, mut j) = (start, start);
+    loop {
+        let a = raw_entry(old, i);
+        let b = raw_entry(new, j);
+        let ord = match (&a, &b) {
+            (None, None) => break,
+            (Some((x, _)), Some((y, _))) => git_order(x.name, y.name, x.is_tree(), y.is_tree()),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
         };
-        match ord {
-            std::cmp::Ordering::Less => {
-                out.push(Change {
-                    path: format!("{dir}/{}", a[i].0),
-                    old: Some(a[i].1),
-                    new: None,
-                });
-                i += 1;
+        let differed = match ord {
+            Ordering::Less => {
+                let (x, next) = a.expect("an entry");
+                i = next;
+                wanted(&x)
+                    .then(|| {
+                        out.push(Change {
+                            path: path(&x),
+                            old: Some(x.oid()),
+                            new: None,
+                        })
+                    })
+                    .is_some()
             }
-            std::cmp::Ordering::Greater => {
-                out.push(Change {
-                    path: format!("{dir}/{}", b[j].0),
-                    old: None,
-                    new: Some(b[j].1),
-                });
-                j += 1;
+            Ordering::Greater => {
+                let (y, next) = b.expect("an entry");
+                j = next;
+                wanted(&y)
+                    .then(|| {
+                        out.push(Change {
+                            path: path(&y),
+                            old: None,
+                            new: Some(y.oid()),
+                        })
+                    })
+                    .is_some()
             }
-            std::cmp::Ordering::Equal => {
-                if a[i].1 != b[j].1 {
+            Ordering::Equal => {
+                let ((x, ni), (y, nj)) = (a.expect("an entry"), b.expect("an entry"));
+                i = ni;
+                j = nj;
+                let changed = x.id != y.id && wanted(&x) && wanted(&y);
+                if changed {
                     out.push(Change {
-                        path: format!("{dir}/{}", a[i].0),
-                        old: Some(a[i].1),
-                        new: Some(b[j].1),
+                        path: path(&x),
+                        old: Some(x.oid()),
+                        new: Some(y.oid()),
                     });
                 }
-                i += 1;
-                j += 1;
+                changed || x.mode != y.mode
             }
+        };
+        // After a difference, the rest is often identical: stop there.
+        if differed && old[i..] == new[j..] {
+            break;
         }
+    }
+}
+
+/// git's order of tree entries: names compared as bytes, a tree's name as if it ended in `/`.
+fn git_order(a: &[u8], b: &[u8], a_tree: bool, b_tree: bool) -> std::cmp::Ordering {
+    let slash: &[u8] = b"/";
+    let a_end = if a_tree { slash } else { &[] };
+    let b_end = if b_tree { slash } else { &[] };
+    a.iter().chain(a_end).cmp(b.iter().chain(b_end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::git_order;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn trees_sort_as_if_they_ended_in_a_slash() {
+        assert_eq!(
+            git_order(b"lock", b"lock-file", false, false),
+            Ordering::Less
+        );
+        assert_eq!(
+            git_order(b"lock", b"lock-file", true, true),
+            Ordering::Greater
+        );
+        assert_eq!(
+            git_order(b"topic-1", b"topic-10", true, true),
+            Ordering::Less
+        );
     }
 }

@@ -36,42 +36,67 @@ struct State {
     at: Option<ObjectId>,
     council: Option<Rc<Council>>,
     proposals: HashMap<String, Rc<Proposal>>,
+    /// Paths of the proposals of each decision, and of each id.
+    by_decision: HashMap<String, BTreeSet<String>>,
+    by_id: HashMap<u32, BTreeSet<String>>,
 }
 
 impl State {
     fn decision_members(&self, name: &str) -> Vec<&Proposal> {
-        self.proposals
-            .values()
-            .filter(|p| p.decision().as_deref() == Some(name))
-            .map(|p| p.as_ref())
+        self.by_decision
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|path| self.proposals.get(path).map(|p| p.as_ref()))
             .collect()
     }
 
     fn by_id(&self, id: u32) -> Option<&Rc<Proposal>> {
-        self.proposals
-            .values()
-            .find(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+        self.by_id
+            .get(&id)?
+            .iter()
+            .find_map(|path| self.proposals.get(path))
+    }
+
+    fn insert(&mut self, path: String, p: Rc<Proposal>) {
+        self.remove(&path);
+        if let Some(d) = p.decision() {
+            self.by_decision.entry(d).or_default().insert(path.clone());
+        }
+        if let Some(id) = &p.id {
+            self.by_id.entry(id.value).or_default().insert(path.clone());
+        }
+        self.proposals.insert(path, p);
+    }
+
+    fn remove(&mut self, path: &str) {
+        if let Some(old) = self.proposals.remove(path) {
+            if let Some(d) = old.decision()
+                && let Some(set) = self.by_decision.get_mut(&d)
+            {
+                set.remove(path);
+            }
+            if let Some(id) = &old.id
+                && let Some(set) = self.by_id.get_mut(&id.value)
+            {
+                set.remove(path);
+            }
+        }
     }
 }
 
-/// Caches parsed files by blob id: the same text is parsed once however often it recurs.
+/// Parses files from blobs; council.toml versions are cached by blob id.
 #[derive(Default)]
 struct Parsed {
-    proposals: HashMap<(ObjectId, String), Option<Rc<Proposal>>>,
     councils: HashMap<ObjectId, Option<Rc<Council>>>,
 }
 
 impl Parsed {
     fn proposal(&mut self, git: &Git, id: ObjectId, path: &str) -> Result<Option<Rc<Proposal>>> {
-        if let Some(p) = self.proposals.get(&(id, path.to_owned())) {
-            return Ok(p.clone());
-        }
         let text = crate::repo::decode(git.blob(id)?).ok();
-        let p = text
+        Ok(text
             .and_then(|t| Proposal::parse_front_matter(path, t))
-            .map(Rc::new);
-        self.proposals.insert((id, path.to_owned()), p.clone());
-        Ok(p)
+            .map(Rc::new))
     }
 
     fn council(&mut self, git: &Git, id: ObjectId) -> Result<Option<Rc<Council>>> {
@@ -180,12 +205,8 @@ pub fn audit(root: &Path, git: &Git, since: Option<ObjectId>) -> Result<Report> 
         }
         for (path, new) in updates {
             match new {
-                Some(p) => {
-                    state.proposals.insert(path, p);
-                }
-                None => {
-                    state.proposals.remove(&path);
-                }
+                Some(p) => state.insert(path, p),
+                None => state.remove(&path),
             }
         }
         state.council = next_council;
@@ -218,7 +239,7 @@ fn rebuild(git: &Git, parsed: &mut Parsed, commit: ObjectId) -> Result<State> {
             && ch.path.ends_with(".md")
             && let Some(p) = parsed.proposal(git, id, &ch.path)?
         {
-            state.proposals.insert(ch.path.clone(), p);
+            state.insert(ch.path.clone(), p);
         }
     }
     Ok(state)
@@ -477,14 +498,11 @@ fn check_outcome(
         .and_then(|cl| cl.process.as_ref())
         .and_then(|id| state.by_id(id.value))
         .map(|p| p.file.clone());
-    let votes = format!("votes/{name}/");
-    let files = git.snapshot(c.id, |p| {
-        p == council::FILE
-            || members.iter().any(|m| m == p)
-            || Some(p) == process.as_deref()
-            || p.starts_with(&votes)
-    })?;
-    let repo = Repo::load_from(root, &files)?;
+    let mut paths = members;
+    paths.push(council::FILE.to_owned());
+    paths.extend(process);
+    let files = git.read_paths(c.id, &paths, &[format!("votes/{name}")])?;
+    let repo = Repo::load_for_count(root, &files)?;
     let Some(d) = decision::find(decision::decisions(&repo), name) else {
         return Ok(());
     };

@@ -204,6 +204,15 @@ impl Repo {
 
     /// Loads the repository's files from `files` (the disk, or a git revision).
     pub fn load_from(root: &Path, files: &dyn Files) -> Result<Repo> {
+        Repo::load_with(root, files, true)
+    }
+
+    /// Loads what counting needs: proposals' front matter only, not their markdown.
+    pub fn load_for_count(root: &Path, files: &dyn Files) -> Result<Repo> {
+        Repo::load_with(root, files, false)
+    }
+
+    fn load_with(root: &Path, files: &dyn Files, body: bool) -> Result<Repo> {
         let source = files
             .read(council::FILE)
             .map_err(|e| anyhow::anyhow!("{}: {e}", root.join(council::FILE).display()))?;
@@ -220,7 +229,8 @@ impl Repo {
         paths.sort();
         count += paths.len();
         let parsed = parallel_map(&paths, |rel| match files.read(rel) {
-            Ok(text) => Proposal::parse(rel, text),
+            Ok(text) if body => Proposal::parse(rel, text),
+            Ok(text) => (Proposal::parse_front_matter(rel, text), Vec::new()),
             Err(why) => (
                 None,
                 vec![Diagnostic::file(

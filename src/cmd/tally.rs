@@ -65,7 +65,7 @@ pub fn run(
                     c.summary
                 )?;
             }
-            Repo::load_from(&root, &files)?
+            Repo::load_for_count(&root, &files)?
         }
     };
     let mut chosen: Vec<Decision<'_>> = Vec::new();

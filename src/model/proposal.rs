@@ -204,7 +204,8 @@ impl Proposal {
         Self::parse_with(file, source, true)
     }
 
-    /// Parses only the front matter (no markdown): what history checks need, fast.
+    /// Parses only the front matter (no markdown, no JSON fields): what history checks need,
+    /// fast.
     pub fn parse_front_matter(file: &str, source: String) -> Option<Proposal> {
         Self::parse_with(file, source, false).0
     }
@@ -241,7 +242,11 @@ impl Proposal {
         let mut p = Proposal {
             file: file.to_owned(),
             front_matter: toml_range.clone(),
-            fields: tomlv::table_to_json(table.get_ref()),
+            fields: if body {
+                tomlv::table_to_json(table.get_ref())
+            } else {
+                serde_json::Map::new()
+            },
             ..Proposal::default()
         };
         p.read_fields(table.get_ref(), base, &mut sink);
