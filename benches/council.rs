@@ -217,9 +217,13 @@ fn bench_tally_disk() {
     );
 }
 
+/// Revisions of the competing proposals during discussion, per round.
+const REVISIONS: u32 = 60;
+
 /// Writes a fast-import stream of `commits` commits: rounds in which three competing
 /// proposals are added, discussed and revised, opened, voted on (and re-voted) by five
-/// delegates, each ballot committed by its own delegate, then closed.
+/// delegates, each ballot committed by its own delegate, then closed. 100,000 commits make
+/// about 1,300 rounds and 3,900 proposals.
 fn history_stream(commits: usize) -> Vec<u8> {
     use std::io::Write as _;
     let delegates = ["ada", "bob", "cy", "dee", "eve"];
@@ -270,7 +274,7 @@ fn history_stream(commits: usize) -> Vec<u8> {
         let topic = format!("topic-{round}");
         let ids: Vec<u32> = (0..3).map(|k| 2 + (round - 1) * 3 + k).collect();
         let path = |id: u32| format!("proposals/{id:04}-proposal-{id}.md");
-        let steps: usize = 3 + 3 + 9 + 1 + 10 + 1;
+        let steps: usize = 3 + 3 + REVISIONS as usize + 1 + 10 + 1;
         if n + steps > commits {
             // Fill the rest with revisions of the process document's discussion proposal.
             while n < commits {
@@ -300,7 +304,7 @@ fn history_stream(commits: usize) -> Vec<u8> {
                 &[(path(id), proposal(id, &topic, "Discussion", "", 0))],
             );
         }
-        for rev in 1..=9 {
+        for rev in 1..=REVISIONS {
             let id = ids[rev as usize % 3];
             commit(
                 &mut out,
@@ -323,7 +327,7 @@ fn history_stream(commits: usize) -> Vec<u8> {
         );
         let files: Vec<(String, String)> = ids
             .iter()
-            .map(|&id| (path(id), proposal(id, &topic, "Voting", &window, 9)))
+            .map(|&id| (path(id), proposal(id, &topic, "Voting", &window, REVISIONS)))
             .collect();
         commit(&mut out, "ada", "open", &files);
         for pass in 0..2 {
@@ -342,7 +346,7 @@ fn history_stream(commits: usize) -> Vec<u8> {
             .iter()
             .map(|&id| {
                 let st = if id == ids[0] { "Accepted" } else { "Rejected" };
-                (path(id), proposal(id, &topic, st, &window, 9))
+                (path(id), proposal(id, &topic, st, &window, REVISIONS))
             })
             .collect();
         commit(&mut out, "ada", "close", &files);

@@ -71,6 +71,20 @@ impl<'r> Decision<'r> {
     }
 }
 
+/// The voting window of a decision's proposals: the earliest opening, the latest closing.
+pub fn window<'p>(
+    proposals: impl Iterator<Item = &'p Proposal> + Clone,
+) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
+    let opens = proposals
+        .clone()
+        .filter_map(|p| p.voting_opens.as_ref().map(|o| o.value))
+        .min();
+    let closes = proposals
+        .filter_map(|p| p.voting_closes.as_ref().map(|o| o.value))
+        .max();
+    (opens, closes)
+}
+
 /// Whether a proposal took part in a vote: it is in Voting, or its window was recorded.
 fn voted(p: &Proposal) -> bool {
     p.status.as_ref().is_some_and(|s| s.value == Status::Voting) || p.voting_opens.is_some()
@@ -107,14 +121,7 @@ pub fn decisions(repo: &Repo) -> Vec<Decision<'_>> {
                 proposals.retain(|p| p.voting_opens.as_ref().is_some_and(|o| o.value == latest));
             }
             proposals.sort_by_key(|p| p.id.as_ref().map(|i| i.value));
-            let opens = proposals
-                .iter()
-                .filter_map(|p| p.voting_opens.as_ref().map(|o| o.value))
-                .min();
-            let closes = proposals
-                .iter()
-                .filter_map(|p| p.voting_closes.as_ref().map(|o| o.value))
-                .max();
+            let (opens, closes) = window(proposals.iter().copied());
             let ballots = repo.ballots.iter().filter(|b| b.decision == name).collect();
             Decision {
                 name,

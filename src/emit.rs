@@ -29,6 +29,15 @@ pub fn emit(
     }
 }
 
+/// "1 file", "2 files".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// rustc-style: `error[rule]: message`, an arrow to file:line:col, the line, a caret, a help line.
 pub fn human(
     out: &mut dyn Write,
@@ -75,13 +84,6 @@ pub fn human(
             errors,
             warnings,
         } = summary;
-        let plural = |n: usize, w: &str| {
-            if n == 1 {
-                format!("{n} {w}")
-            } else {
-                format!("{n} {w}s")
-            }
-        };
         writeln!(
             out,
             "checked {}: {}, {}",

@@ -376,14 +376,7 @@ fn check_ballot(
             None
         }
     } else {
-        let opens = voting
-            .iter()
-            .filter_map(|p| p.voting_opens.as_ref().map(|o| o.value))
-            .min();
-        let closes = voting
-            .iter()
-            .filter_map(|p| p.voting_closes.as_ref().map(|o| o.value))
-            .max();
+        let (opens, closes) = decision::window(voting.iter().map(|p| **p));
         match (opens, closes) {
             (Some(o), _) if date < o => Some(format!(
                 "dated {}, before voting opened at {}",

@@ -443,12 +443,7 @@ fn list_filters_and_formats() {
         .args(["list", "--status", "nope"])
         .assert()
         .code(2);
-    let out = f
-        .council()
-        .args(["list", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["list", "--format", "json"]));
     assert_eq!(v[1]["id"], 2);
     assert_eq!(v[1]["discussions-to"], "https://discuss.example.org/t/123");
     assert_eq!(v[1]["created"], "2026-11-20");
@@ -468,12 +463,7 @@ fn show_text_and_json() {
             .and(contains("ada          0002 > none"))
             .and(contains("not voted:   bob, cy")),
     );
-    let out = f
-        .council()
-        .args(["show", "0002", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["show", "0002", "--format", "json"]));
     assert_eq!(v["title"], "A standard lockfile format");
     assert_eq!(v["decision"]["name"], "lockfile");
     assert_eq!(v["decision"]["state"], "open");
@@ -643,12 +633,7 @@ fn open_vote_tally_close() {
         .code(1)
         .stderr(contains("still open"));
 
-    let out = f
-        .council()
-        .args(["tally", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["tally", "--format", "json"]));
     assert_eq!(v[0]["state"], "open");
     assert_eq!(v[0]["options"], serde_json::json!(["0002", "0003", "none"]));
     assert_eq!(
@@ -789,12 +774,7 @@ fn one_proposal_decisions_use_the_vote_shorthand() {
         f.read("votes/0002/ada.toml")
             .starts_with("vote = \"approve\"\n")
     );
-    let out = f
-        .council()
-        .args(["tally", "0002", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["tally", "0002", "--format", "json"]));
     assert_eq!(v[0]["pairwise"], serde_json::json!([[0, 1], [1, 0]]));
     assert_eq!(v[0]["ballots"]["abstained"], 1);
     // 1:1 against none fails the majority: none wins, 0002 is rejected.
@@ -829,12 +809,7 @@ fn ties_are_settled_by_the_chairs_casting_vote() {
         ranking(&["0003", "0002", "none"]),
     );
     f.write("votes/lockfile/cy.toml", ranking(&["0002 = 0003", "none"]));
-    let out = f
-        .council()
-        .args(["tally", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["tally", "--format", "json"]));
     assert_eq!(v[0]["state"], "tie");
     assert_eq!(v[0]["winners"], serde_json::json!(["0002", "0003"]));
     f.council()
@@ -856,12 +831,7 @@ fn ties_are_settled_by_the_chairs_casting_vote() {
         .args(["vote", "lockfile", "--as", "ada", "--casting", "3"])
         .assert()
         .success();
-    let out = f
-        .council()
-        .args(["tally", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["tally", "--format", "json"]));
     assert_eq!(v[0]["state"], "decided");
     assert_eq!(v[0]["casting"], "0003");
     assert_eq!(
@@ -982,26 +952,12 @@ fn recusals_leave_the_base_and_equal_rankings_abstain() {
     f.write("votes/lockfile/ada.toml", ranking(&["0002", "none"]));
     let now = ["--format", "json"];
     let late = "2026-12-16T00:00:00Z";
-    let out = f
-        .council()
-        .env("COUNCIL_NOW", late)
-        .arg("tally")
-        .args(now)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().env("COUNCIL_NOW", late).arg("tally").args(now));
     assert_eq!(v[0]["state"], "inquorate");
     assert_eq!(v[0]["ballots"]["recused"], serde_json::json!(["cy"]));
     // bob ranks everything equal: an abstention, which still counts towards min-ballots.
     f.write("votes/lockfile/bob.toml", ranking(&["0002 = 0003 = none"]));
-    let out = f
-        .council()
-        .env("COUNCIL_NOW", late)
-        .arg("tally")
-        .args(now)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().env("COUNCIL_NOW", late).arg("tally").args(now));
     assert_eq!(
         v[0]["ballots"],
         serde_json::json!({"cast": 2, "abstained": 1, "recused": ["cy"], "missing": []})
@@ -1010,13 +966,6 @@ fn recusals_leave_the_base_and_equal_rankings_abstain() {
     assert_eq!(v[0]["winners"], serde_json::json!(["0002"]));
     // An empty ballot is an abstention too.
     f.write("votes/lockfile/bob.toml", "ranking = []\n");
-    let out = f
-        .council()
-        .env("COUNCIL_NOW", late)
-        .arg("tally")
-        .args(now)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().env("COUNCIL_NOW", late).arg("tally").args(now));
     assert_eq!(v[0]["ballots"]["abstained"], 1);
 }

@@ -127,12 +127,7 @@ fn a_clean_history_passes() {
         ),
         "{text}"
     );
-    let out = f
-        .council()
-        .args(["audit", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["audit", "--format", "json"]));
     assert_eq!(
         (
             v["commits"].as_u64(),
@@ -172,12 +167,10 @@ fn forged_and_misattributed_ballots_are_caught() {
             "::error file=votes/lockfile/ada.toml,line=1,col=1,title=ballot-author::commit {forged}"
         )));
     // Only the last commit: just bob's edit.
-    let out = f
-        .council()
-        .args(["check", "--base", "HEAD~1", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(
+        f.council()
+            .args(["check", "--base", "HEAD~1", "--format", "json"]),
+    );
     assert_eq!(v["errors"], 1, "{v}");
 }
 
@@ -417,12 +410,7 @@ fn tally_at_a_revision_and_show_history() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v[0]["ballots"]["cast"], 1);
-    let out = f
-        .council()
-        .args(["tally", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["tally", "--format", "json"]));
     assert_eq!(v[0]["ballots"]["cast"], 2);
     f.council()
         .args(["tally", "--at", "nope"])
@@ -437,12 +425,7 @@ fn tally_at_a_revision_and_show_history() {
             ))
             .and(contains("import  [created as Discussion]")),
     );
-    let out = f
-        .council()
-        .args(["show", "2", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json(f.council().args(["show", "2", "--format", "json"]));
     assert_eq!(v["history"][0]["status-change"], "Discussion -> Voting");
     assert_eq!(v["history"][1]["email"], "ada@example.org");
 }

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::cli::Ctx;
 use crate::diag::{Severity, Summary};
-use crate::emit::{self, Format};
+use crate::emit::{self, Format, plural};
 use crate::git::Git;
 use crate::repo::Repo;
 use crate::{Exit, history, lint};
@@ -34,13 +34,6 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, since: Option<&str>, format: Format) 
         Format::Human => {
             emit::human(out, &diags, summary, true)?;
             if !ctx.quiet {
-                let plural = |n: usize, w: &str| {
-                    if n == 1 {
-                        format!("{n} {w}")
-                    } else {
-                        format!("{n} {w}s")
-                    }
-                };
                 writeln!(
                     out,
                     "audited {}: {} and {} verified; {}, {}",

@@ -155,19 +155,11 @@ impl Fixture {
 
     /// `council check --format json`, parsed.
     pub fn check_json(&self, extra: &[&str]) -> serde_json::Value {
-        let out = self
-            .council()
-            .args(["check", "--format", "json"])
-            .args(extra)
-            .output()
-            .unwrap();
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "bad JSON ({e}): {}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        })
+        json(
+            self.council()
+                .args(["check", "--format", "json"])
+                .args(extra),
+        )
     }
 
     /// (rule, file, line, column) of every diagnostic.
@@ -214,4 +206,16 @@ pub fn voting(f: &Fixture, with_three: bool) {
         );
         f.write("proposals/0003-another-lockfile.md", three);
     }
+}
+
+/// Runs a command and parses its standard output as JSON.
+pub fn json(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "bad JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
 }
