@@ -11,11 +11,32 @@ use council::tally::{Profile, count};
 
 const RUNS: usize = 5;
 
-/// Peak resident memory of the largest child so far, in MiB.
-fn children_max_rss_mib() -> f64 {
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
-    u.ru_maxrss as f64 / 1024.0
+/// Runs a command to completion; its wall time and peak resident memory in MiB.
+fn measured(cmd: &mut Command) -> (Duration, f64) {
+    let t = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut status = 0;
+    // SAFETY: waits for our own child; rusage is plain data filled in by the kernel.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let elapsed = t.elapsed();
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+        "{cmd:?} failed"
+    );
+    (elapsed, usage.ru_maxrss as f64 / 1024.0)
+}
+
+/// The best wall time of several runs, and the largest peak memory among them.
+fn best_measured(mut make: impl FnMut() -> Command) -> (Duration, f64) {
+    let runs: Vec<(Duration, f64)> = (0..RUNS).map(|_| measured(&mut make())).collect();
+    let time = runs.iter().map(|r| r.0).min().unwrap();
+    let rss = runs.iter().map(|r| r.1).fold(0.0, f64::max);
+    (time, rss)
 }
 
 fn best(mut f: impl FnMut()) -> Duration {
@@ -89,13 +110,11 @@ fn bench_check() {
             .arg("cat proposals/* > /dev/null")
             .current_dir(tmp.path()))
     });
-    let before = children_max_rss_mib();
-    let check = best(|| {
-        run(Command::new(bin)
-            .args(["check", "-q"])
-            .current_dir(tmp.path()))
+    let (check, rss) = best_measured(|| {
+        let mut c = Command::new(bin);
+        c.args(["check", "-q"]).current_dir(tmp.path());
+        c
     });
-    let rss = children_max_rss_mib().max(before);
     let out = Command::new(bin)
         .args(["check"])
         .current_dir(tmp.path())
@@ -398,9 +417,11 @@ fn bench_audit() {
             .arg("git log --name-only > /dev/null")
             .current_dir(dir))
     });
-    let before = children_max_rss_mib();
-    let audit = best(|| run(Command::new(bin).args(["audit", "-q"]).current_dir(dir)));
-    let rss = children_max_rss_mib().max(before);
+    let (audit, rss) = best_measured(|| {
+        let mut c = Command::new(bin);
+        c.args(["audit", "-q"]).current_dir(dir);
+        c
+    });
     let out = Command::new(bin)
         .args(["audit"])
         .current_dir(dir)

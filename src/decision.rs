@@ -291,6 +291,7 @@ pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
     let index = |name: &str| options.iter().position(|o| o == name);
     let single = d.single();
     let electorate = eligible(repo, d);
+    let eligible_ids: std::collections::HashSet<&str> = electorate.iter().copied().collect();
     let mut profile = Profile::new(options.len());
     let mut cast = 0;
     let mut abstained = 0;
@@ -307,7 +308,7 @@ pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
             excluded.push((b.file.clone(), p.message.clone()));
             continue;
         }
-        if !electorate.contains(&b.delegate.as_str()) {
+        if !eligible_ids.contains(b.delegate.as_str()) {
             excluded.push((
                 b.file.clone(),
                 format!("`{}`'s term does not cover this vote", b.delegate),

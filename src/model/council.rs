@@ -31,11 +31,13 @@ pub struct Council {
     /// `[lints]`: rule id and level, with the span of the entry.
     pub lints: Vec<(String, Level, Range<usize>)>,
     pub source: String,
+    /// Delegate id to its first position in `delegates`.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Council {
     pub fn delegate(&self, id: &str) -> Option<&Delegate> {
-        self.delegates.iter().find(|d| d.id == id)
+        self.index.get(id).map(|&i| &self.delegates[i])
     }
 
     pub fn delegate_by_email(&self, email: &str) -> Option<&Delegate> {
@@ -171,6 +173,9 @@ impl Council {
         }
         drop(table);
         council.source = source;
+        for (i, d) in council.delegates.iter().enumerate() {
+            council.index.entry(d.id.clone()).or_insert(i);
+        }
         Ok((council, diags))
     }
 }
