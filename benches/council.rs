@@ -12,6 +12,7 @@ use council::tally::{Profile, count};
 const RUNS: usize = 5;
 
 /// Runs a command to completion; its wall time and peak resident memory in MiB.
+#[allow(clippy::zombie_processes)] // wait4 below reaps the child
 fn measured(cmd: &mut Command) -> (Duration, f64) {
     let t = Instant::now();
     let child = cmd
