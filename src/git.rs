@@ -212,6 +212,10 @@ impl Git {
         // Reading history, git itself does not re-hash every object it reads; neither do we
         // (it halves the time of an audit). Objects are still found by their ids.
         git2::opts::strict_hash_verification(false);
+        // History is read once, oldest first: a small object cache serves as well as the
+        // default 256 MiB, which an audit of a long history would otherwise fill.
+        // SAFETY: sets libgit2's global cache limit; no object has been read yet.
+        let _ = unsafe { git2::opts::set_cache_max_size(16 << 20) };
         let repo = Repository::discover(root).map_err(|_| {
             anyhow!(
                 "{} is not in a git repository, so there is no history to read (council check and tally work without one)",
