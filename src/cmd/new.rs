@@ -83,7 +83,13 @@ pub fn run(
         text.push_str(&format!("\n## {section}\n\n{}\n", prompt(&section)));
     }
     repo::create_new(&path, text.as_bytes())?;
-    writeln!(out, "{}", path.display())?;
+    // The path as the user can type it: relative to where they are, when it is below.
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| cwd.canonicalize().ok())
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+        .unwrap_or_else(|| path.clone());
+    writeln!(out, "{}", shown.display())?;
     if commit {
         let short = git::commit_files(
             &root,

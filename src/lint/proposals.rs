@@ -36,7 +36,7 @@ pub fn check(p: &Proposal, rules: &Rules, root: &Path, has_votes: bool, out: &mu
                 p.status
                     .as_ref()
                     .map_or(opening.clone(), |s| s.span.clone()),
-                format!("a proposal in {st} needs `discussions-to`: the URL where it is discussed"),
+                format!("a proposal in {st} needs `discussions-to`: add `discussions-to = \"https://...\"`, the URL where it is discussed, to its front matter"),
             ));
         }
         if st == Status::Voting {
