@@ -89,7 +89,7 @@ pub fn run(
             v.file
         );
     }
-    let opens = ctx.now.with_nanosecond_truncated();
+    let opens = chrono::Timelike::with_nanosecond(&ctx.now, 0).unwrap_or(ctx.now);
     let closes = match (days, closes) {
         (_, Some(c)) => parse_when(&c)?,
         (Some(d), None) => opens + Duration::days(i64::from(d)),
@@ -136,15 +136,4 @@ pub fn run(
         }
     }
     Ok(Exit::Success)
-}
-
-trait Truncate {
-    fn with_nanosecond_truncated(self) -> Self;
-}
-
-impl Truncate for DateTime<Utc> {
-    fn with_nanosecond_truncated(self) -> Self {
-        use chrono::Timelike;
-        self.with_nanosecond(0).unwrap_or(self)
-    }
 }
