@@ -386,11 +386,7 @@ fn new_writes_a_valid_draft_with_the_next_id() {
 #[test]
 fn new_takes_the_author_from_git_or_refuses() {
     let f = Fixture::new();
-    f.council()
-        .args(["new", "--title", "T"])
-        .assert()
-        .code(1)
-        .stderr(contains("--author"));
+    f.refused(&["new", "--title", "T"], "--author");
     let cfg = f.file("gitconfig");
     std::fs::write(
         &cfg,
@@ -506,13 +502,9 @@ fn status_transitions_are_checked_and_edits_keep_layout() {
             1
         )
     );
-    f.council().args(["status", "2", "Accepted"]).assert().code(1).stderr(contains("Draft cannot move to Accepted; from Draft a standards proposal may go to Discussion, Withdrawn, Deferred"));
+    f.refused(&["status", "2", "Accepted"], "Draft cannot move to Accepted; from Draft a standards proposal may go to Discussion, Withdrawn, Deferred");
     f.council().args(["status", "2", "Voting"]).assert().code(1);
-    f.council()
-        .args(["status", "2", "Bogus"])
-        .assert()
-        .code(1)
-        .stderr(contains("unknown status"));
+    f.refused(&["status", "2", "Bogus"], "unknown status");
     assert_eq!(f.read(p), text, "a refused change writes nothing");
     // Moving to Discussion without discussions-to would make it invalid.
     f.write(
@@ -532,11 +524,7 @@ fn status_transitions_are_checked_and_edits_keep_layout() {
         .args(["status", "2", "Withdrawn"])
         .assert()
         .success();
-    f.council()
-        .args(["status", "2", "Draft"])
-        .assert()
-        .code(1)
-        .stderr(contains("Withdrawn is final"));
+    f.refused(&["status", "2", "Draft"], "Withdrawn is final");
 }
 
 // ---- the voting cycle -------------------------------------------------------------------------
@@ -595,25 +583,22 @@ fn open_vote_tally_close() {
         .assert()
         .success()
         .stdout(contains("replaced"));
-    f.council()
-        .args(["vote", "lockfile", "--as", "zed", "--rank", "0002"])
-        .assert()
-        .code(1)
-        .stderr(contains("not a delegate"));
-    f.council()
-        .args(["vote", "lockfile", "--as", "bob", "--rank", "0009"])
-        .assert()
-        .code(1)
-        .stderr(contains("not an option"));
+    f.refused(
+        &["vote", "lockfile", "--as", "zed", "--rank", "0002"],
+        "not a delegate",
+    );
+    f.refused(
+        &["vote", "lockfile", "--as", "bob", "--rank", "0009"],
+        "not an option",
+    );
     f.council()
         .args(["vote", "lockfile", "--as", "bob", "--rank", "0002 > 0002"])
         .assert()
         .code(1);
-    f.council()
-        .args(["vote", "lockfile", "--as", "bob", "approve"])
-        .assert()
-        .code(1)
-        .stderr(contains("one-proposal decision"));
+    f.refused(
+        &["vote", "lockfile", "--as", "bob", "approve"],
+        "one-proposal decision",
+    );
     f.council()
         .args([
             "vote",
@@ -627,11 +612,7 @@ fn open_vote_tally_close() {
         ])
         .assert()
         .success();
-    f.council()
-        .args(["close", "lockfile"])
-        .assert()
-        .code(1)
-        .stderr(contains("still open"));
+    f.refused(&["close", "lockfile"], "still open");
 
     let v = common::json(f.council().args(["tally", "--format", "json"]));
     assert_eq!(v[0]["state"], "open");
@@ -659,11 +640,7 @@ fn open_vote_tally_close() {
         .assert()
         .success()
         .stdout(contains("blocked"));
-    f.council()
-        .args(["close", "lockfile"])
-        .assert()
-        .code(1)
-        .stderr(contains("blocked by unresolved concerns"));
+    f.refused(&["close", "lockfile"], "blocked by unresolved concerns");
     f.council()
         .args([
             "vote",
@@ -784,11 +761,7 @@ fn one_proposal_decisions_use_the_vote_shorthand() {
         serde_json::json!([{"option": "0002", "reason": "majority"}])
     );
     assert_eq!(v[0]["outcome"], serde_json::json!({"0002": "Rejected"}));
-    f.council()
-        .args(["status", "2", "Accepted"])
-        .assert()
-        .code(1)
-        .stderr(contains("council close"));
+    f.refused(&["status", "2", "Accepted"], "council close");
     f.council().args(["close", "2"]).assert().success();
     assert!(
         f.read("proposals/0002-lockfile.md")
@@ -812,21 +785,15 @@ fn ties_are_settled_by_the_chairs_casting_vote() {
     let v = common::json(f.council().args(["tally", "--format", "json"]));
     assert_eq!(v[0]["state"], "tie");
     assert_eq!(v[0]["winners"], serde_json::json!(["0002", "0003"]));
-    f.council()
-        .args(["close", "lockfile"])
-        .assert()
-        .code(1)
-        .stderr(contains("tied"));
-    f.council()
-        .args(["vote", "lockfile", "--as", "bob", "--casting", "0002"])
-        .assert()
-        .code(1)
-        .stderr(contains("not the chair"));
-    f.council()
-        .args(["vote", "lockfile", "--as", "ada", "--casting", "none"])
-        .assert()
-        .code(1)
-        .stderr(contains("not among the tied"));
+    f.refused(&["close", "lockfile"], "tied");
+    f.refused(
+        &["vote", "lockfile", "--as", "bob", "--casting", "0002"],
+        "not the chair",
+    );
+    f.refused(
+        &["vote", "lockfile", "--as", "ada", "--casting", "none"],
+        "not among the tied",
+    );
     f.council()
         .args(["vote", "lockfile", "--as", "ada", "--casting", "3"])
         .assert()

@@ -153,6 +153,15 @@ impl Fixture {
         c
     }
 
+    /// Asserts that council refuses `args` (exit 1) with `message` on stderr.
+    pub fn refused(&self, args: &[&str], message: &str) {
+        self.council()
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(message));
+    }
+
     /// `council check --format json`, parsed.
     pub fn check_json(&self, extra: &[&str]) -> serde_json::Value {
         json(
