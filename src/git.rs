@@ -387,12 +387,10 @@ impl Git {
     /// The files under council's care (council.toml, proposals/*, votes/*/*) that `commit`
     /// changed. A merge changes only what differs from every parent.
     pub fn changes(&self, commit: &CommitInfo) -> Result<Vec<Change>> {
-        let new = self.root_tree(commit.id)?;
         if commit.parents.is_empty() || commit.shallow_boundary {
-            let mut out = Vec::new();
-            self.diff_governed(None, new.as_ref(), &mut out)?;
-            return Ok(out);
+            return self.governed_files(commit.id);
         }
+        let new = self.root_tree(commit.id)?;
         let mut result: Option<Vec<Change>> = None;
         for p in &commit.parents {
             let old = self.root_tree(*p)?;
@@ -413,28 +411,20 @@ impl Git {
         Ok(self.repo.find_blob(id.0)?.content().to_vec())
     }
 
-    /// The id of the file at `rel` in `commit`, if it exists there.
-    pub fn file_at(&self, commit: ObjectId, rel: &str) -> Result<Option<ObjectId>> {
-        let tree = self.repo.find_commit(commit.0)?.tree()?;
-        Ok(tree
-            .get_path(Path::new(&self.full(rel)))
-            .ok()
-            .map(|e| ObjectId(e.id())))
+    /// Every governed file at `commit` (council.toml, proposals/*, votes/*/*), as additions.
+    pub fn governed_files(&self, commit: ObjectId) -> Result<Vec<Change>> {
+        let mut out = Vec::new();
+        if let Some(tree) = self.root_tree(commit)? {
+            self.diff_governed(None, Some(&tree), &mut out)?;
+        }
+        Ok(out)
     }
 
-    /// The governed files at `commit` whose relative path passes `keep`, read into memory.
-    pub fn snapshot(
-        &self,
-        commit: ObjectId,
-        keep: impl Fn(&str) -> bool,
-    ) -> Result<crate::repo::MemFiles> {
-        let mut changes = Vec::new();
-        if let Some(tree) = self.root_tree(commit)? {
-            self.diff_governed(None, Some(&tree), &mut changes)?;
-        }
+    /// Every governed file at `commit`, read into memory.
+    pub fn snapshot(&self, commit: ObjectId) -> Result<crate::repo::MemFiles> {
         let mut files = crate::repo::MemFiles::default();
-        for c in changes {
-            if let (true, Some(id)) = (keep(&c.path), c.new) {
+        for c in self.governed_files(commit)? {
+            if let Some(id) = c.new {
                 files.files.insert(c.path, self.blob(id)?);
             }
         }

@@ -10,7 +10,7 @@ use anyhow::Result;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::decision;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::git::{Change, CommitInfo, Git, ObjectId};
 use crate::model::council::{self, Council};
 use crate::model::proposal::Proposal;
@@ -85,20 +85,21 @@ impl State {
     }
 }
 
-/// Parses files from blobs; council.toml versions are cached by blob id.
+/// council.toml versions, parsed once each, by blob id.
 #[derive(Default)]
 struct Parsed {
     councils: HashMap<ObjectId, Option<Rc<Council>>>,
 }
 
-impl Parsed {
-    fn proposal(&mut self, git: &Git, id: ObjectId, path: &str) -> Result<Option<Rc<Proposal>>> {
-        let text = crate::repo::decode(git.blob(id)?).ok();
-        Ok(text
-            .and_then(|t| Proposal::parse_front_matter(path, t))
-            .map(Rc::new))
-    }
+/// A proposal's front matter from a blob; `None` when it is not a readable proposal.
+fn parse_proposal(git: &Git, id: ObjectId, path: &str) -> Result<Option<Rc<Proposal>>> {
+    let text = crate::repo::decode(git.blob(id)?).ok();
+    Ok(text
+        .and_then(|t| Proposal::parse_front_matter(path, t))
+        .map(Rc::new))
+}
 
+impl Parsed {
     fn council(&mut self, git: &Git, id: ObjectId) -> Result<Option<Rc<Council>>> {
         if let Some(c) = self.councils.get(&id) {
             return Ok(c.clone());
@@ -121,21 +122,18 @@ pub fn audit(root: &Path, git: &Git, since: Option<ObjectId>) -> Result<Report> 
     };
     let mut state = State::default();
     let mut parsed = Parsed::default();
-    for (n, c) in commits.iter().enumerate() {
+    for c in &commits {
         // The first commit of the whole history is an import; a range's first commit is not.
         let is_root = c.parents.is_empty();
         if c.shallow_boundary {
-            report.diagnostics.push(Diagnostic {
-                severity: Severity::Warning,
-                ..Diagnostic::file(
-                    "history-incomplete",
-                    council::FILE,
-                    format!(
-                        "this is a shallow clone: history before commit {} is missing, so its changes could not be verified (git fetch --unshallow)",
-                        c.short()
-                    ),
-                )
-            });
+            report.diagnostics.push(Diagnostic::file(
+                "history-incomplete",
+                council::FILE,
+                format!(
+                    "this is a shallow clone: history before commit {} is missing, so its changes could not be verified (git fetch --unshallow)",
+                    c.short()
+                ),
+            ));
         }
         let parent = c.parents.first().copied();
         if !is_root && !c.shallow_boundary && state.at != parent {
@@ -143,7 +141,7 @@ pub fn audit(root: &Path, git: &Git, since: Option<ObjectId>) -> Result<Report> 
         }
         let changes = git.changes(c)?;
         report.files += changes.len();
-        let trusted = is_root || c.shallow_boundary || (n == 0 && since.is_none());
+        let trusted = is_root || c.shallow_boundary;
         let mut next_council = state.council.clone();
         let mut updates: Vec<(String, Option<Rc<Proposal>>)> = Vec::new();
         for ch in &changes {
@@ -154,7 +152,7 @@ pub fn audit(root: &Path, git: &Git, since: Option<ObjectId>) -> Result<Report> 
                 };
             } else if ch.path.starts_with("proposals/") && ch.path.ends_with(".md") {
                 let new = match ch.new {
-                    Some(id) => parsed.proposal(git, id, &ch.path)?,
+                    Some(id) => parse_proposal(git, id, &ch.path)?,
                     None => None,
                 };
                 updates.push((ch.path.clone(), new));
@@ -225,19 +223,13 @@ fn rebuild(git: &Git, parsed: &mut Parsed, commit: ObjectId) -> Result<State> {
         at: Some(commit),
         ..State::default()
     };
-    let info = git.commit(commit)?;
-    // Every governed file at `commit` is a change against nothing.
-    let synthetic = CommitInfo {
-        parents: Vec::new(),
-        ..info
-    };
-    for ch in git.changes(&synthetic)? {
+    for ch in git.governed_files(commit)? {
         let Some(id) = ch.new else { continue };
         if ch.path == council::FILE {
             state.council = parsed.council(git, id)?;
         } else if ch.path.starts_with("proposals/")
             && ch.path.ends_with(".md")
-            && let Some(p) = parsed.proposal(git, id, &ch.path)?
+            && let Some(p) = parse_proposal(git, id, &ch.path)?
         {
             state.insert(ch.path.clone(), p);
         }

@@ -160,12 +160,12 @@ impl Files for MemFiles {
                     Some((d, _)) => (d.to_owned(), true),
                     None => (rest.to_owned(), false),
                 };
+                // Keys are sorted, so a folder's files are consecutive.
                 if out.last() != Some(&entry) {
                     out.push(entry);
                 }
             }
         }
-        out.dedup();
         Ok(out)
     }
 

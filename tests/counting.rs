@@ -14,19 +14,10 @@ fn shared() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        // Written to the terminal itself, past the test harness's capture, so a normal
-        // `cargo test` shows that the data was skipped.
-        use std::io::Write;
-        let msg = format!(
-            "\nskipped: {} is absent, so the published-vote data was not checked\n",
+        common::skipped(&format!(
+            "{} is absent, so the published-vote data was not checked",
             p.display()
-        );
-        match std::fs::OpenOptions::new().append(true).open("/dev/stderr") {
-            Ok(mut tty) => {
-                let _ = tty.write_all(msg.as_bytes());
-            }
-            Err(_) => eprint!("{msg}"),
-        }
+        ));
         None
     }
 }

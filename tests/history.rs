@@ -324,7 +324,7 @@ fn keygen(dir: &Path, name: &str) -> Option<(std::path::PathBuf, String)> {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("skipped: ssh-keygen is not installed, so signed commits were not tested");
+        common::skipped("ssh-keygen is not installed, so signed commits were not tested");
         return None;
     }
     let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 
 use crate::Exit;
 use crate::cli::Ctx;
-use crate::diag::{Diagnostic, Severity, Summary};
+use crate::diag::{Severity, Summary};
 use crate::emit::{self, Format};
 use crate::lint::{self, catalog};
 use crate::repo::Repo;
@@ -34,16 +34,6 @@ pub fn explain(out: &mut dyn Write, rule: &str) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// Lints the repository; diagnostics with levels applied and the number of files read.
-pub fn diagnostics(
-    ctx: &Ctx,
-    repo: &Repo,
-    overrides: &[(catalog::Level, String)],
-) -> Result<Vec<Diagnostic>> {
-    let levels = lint::levels(repo, overrides).map_err(anyhow::Error::msg)?;
-    Ok(lint::apply_levels(lint::check(repo, ctx.now), &levels))
-}
-
 pub fn run(
     ctx: &Ctx,
     out: &mut dyn Write,
@@ -55,15 +45,15 @@ pub fn run(
 ) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    let mut diags = diagnostics(ctx, &repo, overrides)?;
-    let mut files = repo.files;
+    let levels = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
+    let mut found = lint::check(&repo, ctx.now);
     if let Some(rev) = base {
         let git = crate::git::Git::open(&root)?;
         let since = git.resolve(rev)?;
-        let report = crate::history::audit(&root, &git, Some(since))?;
-        let levels = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
-        diags.extend(lint::apply_levels(report.diagnostics, &levels));
+        found.extend(crate::history::audit(&root, &git, Some(since))?.diagnostics);
     }
+    let mut diags = lint::apply_levels(found, &levels);
+    let mut files = repo.files;
     if !paths.is_empty() {
         let wanted = selected(&ctx.dir, &root, paths)?;
         diags.retain(|d| {

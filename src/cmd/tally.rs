@@ -54,7 +54,7 @@ pub fn run(
         Some(rev) => {
             let git = crate::git::Git::open(&root)?;
             let commit = git.resolve(rev)?;
-            let files = git.snapshot(commit, |_| true)?;
+            let files = git.snapshot(commit)?;
             if !ctx.quiet && format == TextFormat::Text {
                 let c = git.commit(commit)?;
                 writeln!(

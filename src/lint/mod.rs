@@ -115,9 +115,8 @@ fn cross_file(repo: &Repo, out: &mut Vec<Diagnostic>) {
                 "a Superseded proposal names its successor in `superseded-by`".to_owned(),
             ));
         }
-        if p.rules.is_some()
+        if let Some(r) = &p.rules
             && repo.council.process.as_ref().map(|i| i.value) != p.id.as_ref().map(|i| i.value)
-            && let Some(r) = &p.rules
         {
             out.push(Diagnostic::at(
                     "unknown-field",

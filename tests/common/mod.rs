@@ -228,3 +228,16 @@ pub fn json(cmd: &mut Command) -> serde_json::Value {
         )
     })
 }
+
+/// Says that a test skipped part of its work, on the terminal itself: past the test harness's
+/// capture, so a normal `cargo test` shows it.
+pub fn skipped(what: &str) {
+    use std::io::Write;
+    let msg = format!("\nskipped: {what}\n");
+    match std::fs::OpenOptions::new().append(true).open("/dev/stderr") {
+        Ok(mut tty) => {
+            let _ = tty.write_all(msg.as_bytes());
+        }
+        Err(_) => eprint!("{msg}"),
+    }
+}
