@@ -431,6 +431,32 @@ impl Git {
         Ok(files)
     }
 
+    /// The entry at `rel` (a `/`-separated path below the governance root) in `commit`,
+    /// found through the raw tree objects: (its id, whether it is a tree).
+    fn lookup(&self, commit: ObjectId, rel: &str) -> Result<Option<(git2::Oid, bool)>> {
+        let mut at = (self.repo.find_commit(commit.0)?.tree_id(), true);
+        for part in self.full(rel).split('/').filter(|p| !p.is_empty()) {
+            if !at.1 {
+                return Ok(None);
+            }
+            let tree = self.raw_tree(at.0)?;
+            let mut pos = 0;
+            let mut found = None;
+            while let Some((e, next)) = raw_entry(&tree, pos) {
+                if e.name == part.as_bytes() {
+                    found = Some((e.oid().0, e.is_tree()));
+                    break;
+                }
+                pos = next;
+            }
+            match found {
+                Some(f) => at = f,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(at))
+    }
+
     /// The files at `paths`, and the files directly inside `dirs`, at `commit`, into memory.
     pub fn read_paths(
         &self,
@@ -439,29 +465,21 @@ impl Git {
         dirs: &[String],
     ) -> Result<crate::repo::MemFiles> {
         let mut files = crate::repo::MemFiles::default();
-        let tree = self.repo.find_commit(commit.0)?.tree()?;
         for p in paths {
-            if let Ok(e) = tree.get_path(Path::new(&self.full(p)))
-                && let Ok(blob) = self.repo.find_blob(e.id())
-            {
-                files.files.insert(p.clone(), blob.content().to_vec());
+            if let Some((id, false)) = self.lookup(commit, p)? {
+                files.files.insert(p.clone(), self.blob(ObjectId(id))?);
             }
         }
         for d in dirs {
-            let Ok(e) = tree.get_path(Path::new(&self.full(d))) else {
+            let Some((id, true)) = self.lookup(commit, d)? else {
                 continue;
             };
-            let Ok(sub) = self.repo.find_tree(e.id()) else {
-                continue;
-            };
-            for entry in sub
-                .iter()
-                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-            {
-                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
-                files
-                    .files
-                    .insert(format!("{d}/{name}"), self.blob(ObjectId(entry.id()))?);
+            let mut inside = Vec::new();
+            diff_raw(&[], &self.raw_tree(id)?, false, d, &mut inside);
+            for c in inside {
+                if let Some(id) = c.new {
+                    files.files.insert(c.path, self.blob(id)?);
+                }
             }
         }
         Ok(files)
