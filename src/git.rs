@@ -398,10 +398,13 @@ impl Git {
             self.diff_governed(old.as_ref(), new.as_ref(), &mut out)?;
             result = Some(match result {
                 None => out,
-                Some(prev) => prev
-                    .into_iter()
-                    .filter(|c| out.iter().any(|o| o.path == c.path))
-                    .collect(),
+                Some(prev) => {
+                    let here: std::collections::HashSet<&str> =
+                        out.iter().map(|o| o.path.as_str()).collect();
+                    prev.into_iter()
+                        .filter(|c| here.contains(c.path.as_str()))
+                        .collect()
+                }
             });
         }
         Ok(result.unwrap_or_default())

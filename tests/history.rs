@@ -488,3 +488,37 @@ fn without_git_the_history_features_say_why() {
         .success()
         .stdout(contains("history: unavailable"));
 }
+
+#[test]
+fn a_merge_is_not_blamed_for_what_its_branches_did() {
+    let f = repo();
+    git_in(f.path(), &["checkout", "-q", "-b", "bob-votes"], &[]);
+    vote(&f, "bob", &["0002", "none"]);
+    commit(&f, BOB, "2026-12-02", "vote(lockfile): bob", None);
+    git_in(f.path(), &["checkout", "-q", "main"], &[]);
+    vote(&f, "ada", &["0003", "none"]);
+    commit(&f, ADA, "2026-12-03", "vote(lockfile): ada", None);
+    let d = "2026-12-04T12:00:00+00:00";
+    git_in(
+        f.path(),
+        &[
+            "-c",
+            "user.name=Ada Lovelace",
+            "-c",
+            "user.email=ada@example.org",
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "merge bob's vote",
+            "bob-votes",
+        ],
+        &[("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)],
+    );
+    let (code, text) = audit(&f);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("audited 5 commits: 2 ballot changes"),
+        "{text}"
+    );
+}
