@@ -139,15 +139,31 @@ pub enum Command {
         #[arg(long)]
         commit: bool,
     },
-    /// Open voting on a decision: its proposals go from Discussion to Voting
+    /// Open voting on a decision: write its record, and move its proposals to Voting
     Open {
+        /// The decision: a topic, or the id of a proposal without one
         decision: String,
-        /// Length of the window in days (default: the rules' voting-days)
+        /// Length of the window in days, 1 to 365 (default: the rules' voting-days)
         #[arg(long, conflicts_with = "closes")]
         days: Option<u32>,
-        /// When the window closes: an RFC 3339 time or a date
+        /// When the window closes: an RFC 3339 time or a date (the end of that day, UTC)
         #[arg(long)]
         closes: Option<String>,
+        /// Open as this delegate id (default: the delegate with git's user.email)
+        #[arg(long = "as", value_name = "ID")]
+        as_: Option<String>,
+        /// Record the change as a git commit, made by `git commit`
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Stop a running vote (the chair): proposals back to Discussion, record and ballots removed
+    Cancel {
+        /// The decision whose vote to stop
+        decision: String,
+        /// Act as this delegate id (default: the delegate with git's user.email)
+        #[arg(long = "as", value_name = "ID")]
+        as_: Option<String>,
+        /// Record the change as a git commit, made by `git commit`
         #[arg(long)]
         commit: bool,
     },
@@ -187,7 +203,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
-    /// Write a decided decision's outcome into its proposals
+    /// Close a decided vote: [closed] into its record, the outcome into its proposals
     Close {
         decision: String,
         #[arg(long)]
@@ -207,19 +223,7 @@ pub enum Command {
     Man,
 }
 
-/// Everything a command needs besides its own arguments.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    pub dir: PathBuf,
-    pub quiet: bool,
-    pub now: DateTime<Utc>,
-}
-
-impl Ctx {
-    pub fn root(&self) -> anyhow::Result<PathBuf> {
-        crate::repo::find_root(&self.dir)
-    }
-}
+pub use crate::cmd::Ctx;
 
 /// `-D/-W/-A` in the order they were given.
 fn lint_overrides(m: &clap::ArgMatches) -> Vec<(Level, String)> {
@@ -360,8 +364,24 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             decision,
             days,
             closes,
+            as_,
             commit,
-        } => cmd::open::run(ctx, &mut out, &decision, days, closes, commit),
+        } => cmd::open::run(
+            ctx,
+            &mut out,
+            cmd::open::Request {
+                decision,
+                days,
+                closes,
+                as_,
+                commit,
+            },
+        ),
+        Command::Cancel {
+            decision,
+            as_,
+            commit,
+        } => cmd::cancel::run(ctx, &mut out, &decision, as_.as_deref(), commit),
         Command::Vote {
             decision,
             choice,

@@ -6,50 +6,31 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::diag::Diagnostic;
-use crate::model::ballot::{BallotFile, NONE};
+use crate::model::ballot::{BallotFile, Casting, NONE};
 use crate::model::proposal::Proposal;
+use crate::model::record::{self, Record};
 use crate::model::status::Status;
 use crate::repo::Repo;
 use crate::tally::{self, Count, Profile};
 
-/// A decision's state, tried in the order of SPEC section 5.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    Open,
-    Inquorate,
-    Blocked,
-    Tie,
-    Decided,
-}
+pub use crate::model::record::State;
 
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Open => "open",
-            State::Inquorate => "inquorate",
-            State::Blocked => "blocked",
-            State::Tie => "tie",
-            State::Decided => "decided",
-        }
-    }
-}
-
-/// One decision: its proposals and ballot files.
+/// One decision: its record (if it has one), its ballot files and casting vote.
 #[derive(Debug)]
 pub struct Decision<'r> {
     pub name: String,
-    /// The competing proposals, by id.
+    /// The record that fixes the decision; `None` when ballots exist without one.
+    pub record: Option<&'r Record>,
+    /// The proposals the record names, as they stand now (by id).
     pub proposals: Vec<&'r Proposal>,
-    pub opens: Option<DateTime<FixedOffset>>,
-    pub closes: Option<DateTime<FixedOffset>>,
     pub ballots: Vec<&'r BallotFile>,
+    pub casting: Option<&'r Casting>,
 }
 
 impl<'r> Decision<'r> {
     /// The options: each proposal's four-digit id, sorted, then `none`.
     pub fn options(&self) -> Vec<String> {
-        let mut o: Vec<String> = self.proposals.iter().filter_map(|p| p.option()).collect();
+        let mut o: Vec<String> = self.record.map(Record::option_names).unwrap_or_default();
         o.push(NONE.to_owned());
         tally::sort_options(&mut o);
         o
@@ -57,139 +38,124 @@ impl<'r> Decision<'r> {
 
     /// The single proposal of a one-proposal decision (for the `vote` shorthand).
     pub fn single(&self) -> Option<String> {
-        match self.proposals.as_slice() {
-            [p] if p.topic.is_none() => p.option(),
-            _ => None,
-        }
+        self.record.and_then(Record::single)
     }
 
-    /// Whether any proposal of the decision is being voted on now.
-    pub fn in_voting(&self) -> bool {
-        self.proposals
-            .iter()
-            .any(|p| p.status.as_ref().is_some_and(|s| s.value == Status::Voting))
+    pub fn opens(&self) -> Option<DateTime<FixedOffset>> {
+        self.record.map(|r| r.opened)
+    }
+
+    pub fn closes(&self) -> Option<DateTime<FixedOffset>> {
+        self.record.map(|r| r.closes)
+    }
+
+    /// Whether the vote runs: a record without `[closed]`.
+    pub fn is_open(&self) -> bool {
+        self.record.is_some_and(|r| !r.is_closed())
     }
 }
 
-/// The voting window of a decision's proposals: the earliest opening, the latest closing.
-pub fn window<'p>(
-    proposals: impl Iterator<Item = &'p Proposal> + Clone,
-) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
-    let opens = proposals
-        .clone()
-        .filter_map(|p| p.voting_opens.as_ref().map(|o| o.value))
-        .min();
-    let closes = proposals
-        .filter_map(|p| p.voting_closes.as_ref().map(|o| o.value))
-        .max();
-    (opens, closes)
-}
-
-/// Whether a proposal took part in a vote: it is in Voting, or its window was recorded.
-fn voted(p: &Proposal) -> bool {
-    p.status.as_ref().is_some_and(|s| s.value == Status::Voting) || p.voting_opens.is_some()
-}
-
-/// Every decision that has proposals under vote (or voted) or ballot files, sorted by name.
+/// Every decision with a record or ballot files, sorted by name.
 pub fn decisions(repo: &Repo) -> Vec<Decision<'_>> {
-    let mut by_name: BTreeMap<String, Vec<&Proposal>> = BTreeMap::new();
-    for p in &repo.proposals {
-        if let Some(name) = p.decision().filter(|_| voted(p)) {
-            by_name.entry(name).or_default().push(p);
-        }
-    }
-    for b in &repo.ballots {
-        by_name.entry(b.decision.clone()).or_default();
-    }
-    for c in &repo.castings {
-        by_name.entry(c.decision.clone()).or_default();
-    }
-    by_name
-        .into_iter()
-        .map(|(name, mut proposals)| {
-            // A decision runs for the proposals of its latest window.
-            let latest = proposals
+    let mut names: BTreeSet<&str> = repo.records.iter().map(|r| r.decision.as_str()).collect();
+    names.extend(repo.ballots.iter().map(|b| b.decision.as_str()));
+    names.extend(repo.castings.iter().map(|c| c.decision.as_str()));
+    names.into_iter().map(|name| build(repo, name)).collect()
+}
+
+fn build<'r>(repo: &'r Repo, name: &str) -> Decision<'r> {
+    let record = repo.record(name);
+    let proposals = record
+        .map(|r| {
+            r.options
                 .iter()
-                .filter_map(|p| p.voting_opens.as_ref().map(|o| o.value))
-                .max();
-            if proposals
-                .iter()
-                .any(|p| p.status.as_ref().is_some_and(|s| s.value == Status::Voting))
-            {
-                proposals.retain(|p| p.status.as_ref().is_some_and(|s| s.value == Status::Voting));
-            } else if let Some(latest) = latest {
-                proposals.retain(|p| p.voting_opens.as_ref().is_some_and(|o| o.value == latest));
-            }
-            proposals.sort_by_key(|p| p.id.as_ref().map(|i| i.value));
-            let (opens, closes) = window(proposals.iter().copied());
-            let ballots = repo.ballots.iter().filter(|b| b.decision == name).collect();
-            Decision {
-                name,
-                proposals,
-                opens,
-                closes,
-                ballots,
-            }
+                .filter_map(|o| repo.proposal(o.id))
+                .collect()
         })
-        .collect()
+        .unwrap_or_default();
+    Decision {
+        name: name.to_owned(),
+        record,
+        proposals,
+        ballots: repo.ballots.iter().filter(|b| b.decision == name).collect(),
+        casting: repo.castings.iter().find(|c| c.decision == name),
+    }
+}
+
+/// A decision's name as given on the command line: a topic, or an id in any zero-padding.
+pub fn normalize(name: &str) -> String {
+    match name.trim().parse::<u32>() {
+        Ok(n) => format!("{n:04}"),
+        Err(_) => name.trim().to_owned(),
+    }
 }
 
 /// Finds a decision by name (a topic, or an id in any zero-padding).
-pub fn find<'r>(all: Vec<Decision<'r>>, name: &str) -> Option<Decision<'r>> {
-    let norm = |s: &str| match s.parse::<u32>() {
-        Ok(n) => format!("{n:04}"),
-        Err(_) => s.to_owned(),
-    };
-    all.into_iter().find(|d| d.name == norm(name))
+pub fn find<'r>(repo: &'r Repo, name: &str) -> Option<Decision<'r>> {
+    let name = normalize(name);
+    let known = repo.record(&name).is_some()
+        || repo.ballots.iter().any(|b| b.decision == name)
+        || repo.castings.iter().any(|c| c.decision == name);
+    known.then(|| build(repo, &name))
 }
 
-/// The delegates expected to vote in a decision: those whose term covers its opening.
-pub fn eligible<'a>(repo: &'a Repo, d: &Decision<'_>) -> Vec<&'a str> {
-    let day = d.opens.map(|o| o.date_naive());
-    repo.council
-        .delegates
-        .iter()
-        .filter(|del| match (del.term, day) {
-            (Some((from, to)), Some(day)) => {
-                from.is_none_or(|f| f <= day) && to.is_none_or(|t| day <= t)
-            }
-            _ => true,
-        })
-        .map(|del| del.id.as_str())
-        .collect()
+/// The decision named on the command line, with a usable record; the error says why not.
+pub fn find_recorded<'r>(repo: &'r Repo, name: &str) -> anyhow::Result<Decision<'r>> {
+    let norm = normalize(name);
+    if repo.broken_records.contains(&norm) {
+        anyhow::bail!(
+            "{} cannot be read (see `council check`): council never guesses at a decision record",
+            record::path(&norm)
+        );
+    }
+    match find(repo, &norm) {
+        Some(d) if d.record.is_some() => Ok(d),
+        _ => Err(anyhow::anyhow!(
+            "no decision `{norm}`: {} does not exist (a vote starts with `council open {norm}`)",
+            record::path(&norm)
+        )),
+    }
+}
+
+/// The delegates expected to vote: the record's electors.
+pub fn eligible<'a>(d: &Decision<'a>) -> Vec<&'a str> {
+    d.record
+        .map(|r| r.electors.iter().map(|e| e.id.as_str()).collect())
+        .unwrap_or_default()
 }
 
 /// Why a ballot file is not counted, as diagnostics (empty: it counts).
-pub fn ballot_problems(repo: &Repo, d: &Decision<'_>, b: &BallotFile) -> Vec<Diagnostic> {
+pub fn ballot_problems(d: &Decision<'_>, b: &BallotFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Some(ballot) = &b.ballot else { return out };
     let at = |rule, span: std::ops::Range<usize>, msg: String| {
         Diagnostic::at(rule, &b.file, &b.source, span, msg)
     };
-    if repo.council.delegate(&b.delegate).is_none() {
-        let known: Vec<_> = repo
-            .council
-            .delegates
-            .iter()
-            .map(|d| d.id.as_str())
-            .collect();
+    let Some(record) = d.record else {
+        out.push(Diagnostic::file(
+            "ballot-decision",
+            &b.file,
+            format!(
+                "decision `{}` has no record ({}): ballots are cast after `council open {}`, and a cancelled vote's ballots are removed with it",
+                d.name,
+                record::path(&d.name),
+                d.name
+            ),
+        ));
+        return out;
+    };
+    if record.elector(&b.delegate).is_none() {
+        let known: Vec<_> = record.electors.iter().map(|e| e.id.as_str()).collect();
         out.push(Diagnostic::file(
             "ballot-voter",
             &b.file,
             format!(
-                "`{}` is not a delegate in council.toml (delegates: {})",
+                "`{}` is not an elector of decision `{}` (its record names {})",
                 b.delegate,
+                d.name,
                 known.join(", ")
             ),
         ));
-    }
-    if d.proposals.is_empty() {
-        out.push(Diagnostic::file(
-            "ballot-decision",
-            &b.file,
-            format!("no proposal is in Voting for decision `{}`: ballots are cast after `council open {}`", d.name, d.name),
-        ));
-        return out;
     }
     let options = d.options();
     if let Some(r) = &ballot.ranking {
@@ -232,8 +198,8 @@ pub fn ballot_problems(repo: &Repo, d: &Decision<'_>, b: &BallotFile) -> Vec<Dia
             ),
         ));
     }
-    if let (Some(cast), Some(opens), Some(closes)) = (&ballot.cast, d.opens, d.closes)
-        && (cast.value < opens || cast.value > closes)
+    if let Some(cast) = &ballot.cast
+        && (cast.value < record.opened || cast.value > record.closes)
     {
         out.push(at(
             "ballot-window",
@@ -241,8 +207,8 @@ pub fn ballot_problems(repo: &Repo, d: &Decision<'_>, b: &BallotFile) -> Vec<Dia
             format!(
                 "cast at {} outside the voting window {} to {}",
                 cast.value.to_rfc3339(),
-                opens.to_rfc3339(),
-                closes.to_rfc3339()
+                record.opened.to_rfc3339(),
+                record.closes.to_rfc3339()
             ),
         ));
     }
@@ -254,6 +220,8 @@ pub fn ballot_problems(repo: &Repo, d: &Decision<'_>, b: &BallotFile) -> Vec<Dia
 pub struct Tally {
     pub decision: String,
     pub state: State,
+    /// The state comes from the record's `[closed]`.
+    pub closed: bool,
     pub count: Count,
     /// Counted ballots, abstentions included.
     pub cast: usize,
@@ -269,6 +237,8 @@ pub struct Tally {
     /// Ballot files not counted, with the reason.
     pub excluded: Vec<(String, String)>,
     pub closes: Option<DateTime<FixedOffset>>,
+    /// The time the count was made as of.
+    pub now: DateTime<Utc>,
     /// Distinct ballots after aggregation.
     pub distinct: usize,
 }
@@ -284,13 +254,27 @@ impl Tally {
     }
 }
 
-/// Counts a decision as of `now`.
-pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
-    let rules = repo.rules();
+/// Counts a decision as of `now`, from its record and ballots alone. A closed record's state
+/// is its `[closed]` state for good; its count is made as of its closing time.
+pub fn tally(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
+    let closed = d.record.and_then(|r| r.closed.as_ref());
+    let now = closed.map_or(now, |c| c.at.with_timezone(&Utc));
+    let mut t = count(d, now);
+    if let Some(c) = closed {
+        t.state = c.state;
+        t.closed = true;
+    }
+    t
+}
+
+/// The count of a decision's record and ballots as of `now`, ignoring any `[closed]`.
+pub fn count(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
+    let default_rules = crate::model::rules::Rules::default();
+    let rules = d.record.map_or(&default_rules, |r| &r.rules);
     let options = d.options();
     let index = |name: &str| options.iter().position(|o| o == name);
     let single = d.single();
-    let electorate = eligible(repo, d);
+    let electorate = eligible(d);
     let eligible_ids: std::collections::HashSet<&str> = electorate.iter().copied().collect();
     let mut profile = Profile::new(options.len());
     let mut cast = 0;
@@ -304,28 +288,24 @@ pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
             excluded.push((b.file.clone(), "the file is malformed".to_owned()));
             continue;
         };
-        if let Some(p) = ballot_problems(repo, d, b).first() {
+        if let Some(p) = ballot_problems(d, b).first() {
             excluded.push((b.file.clone(), p.message.clone()));
             continue;
         }
         if !eligible_ids.contains(b.delegate.as_str()) {
-            excluded.push((
-                b.file.clone(),
-                format!("`{}`'s term does not cover this vote", b.delegate),
-            ));
             continue;
         }
         voted.insert(b.delegate.clone());
+        let Some(pref) = ballot.preference(single.as_deref()) else {
+            recused.push(b.delegate.clone());
+            continue;
+        };
         concerns.extend(
             ballot
                 .concerns
                 .iter()
                 .map(|c| (b.delegate.clone(), c.clone())),
         );
-        let Some(pref) = ballot.preference(single.as_deref()) else {
-            recused.push(b.delegate.clone());
-            continue;
-        };
         cast += 1;
         let groups: Vec<Vec<usize>> = pref
             .iter()
@@ -340,13 +320,9 @@ pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
     let ratios: Vec<_> = options
         .iter()
         .map(|o| {
-            d.proposals
-                .iter()
-                .find(|p| p.option().as_deref() == Some(o.as_str()))
-                .and_then(|p| p.kind.as_ref())
-                .map_or(crate::model::rules::Ratio::SIMPLE, |k| {
-                    rules.majority_for(k.value)
-                })
+            d.record
+                .and_then(|r| r.options.iter().find(|x| x.name() == *o))
+                .map_or(crate::model::rules::Ratio::SIMPLE, |x| x.majority)
         })
         .collect();
     let count = tally::count(
@@ -362,14 +338,13 @@ pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
         .collect();
     let base = electorate.len() - recused.len().min(electorate.len());
     let required = rules.min_ballots.required(base);
-    let casting = repo
-        .castings
-        .iter()
-        .find(|c| c.decision == d.name)
+    let casting = d
+        .casting
         .and_then(|c| c.winner.as_ref())
         .map(|w| w.value.clone())
         .filter(|w| count.winners.len() > 1 && count.winner_names().contains(w));
-    let window_closed = d.closes.is_some_and(|c| now >= c);
+    let closes = d.closes();
+    let window_closed = closes.is_none_or(|c| now >= c);
     let state = if !window_closed && (!rules.close_early || !missing.is_empty()) {
         State::Open
     } else if cast < required {
@@ -384,6 +359,7 @@ pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
     let mut t = Tally {
         decision: d.name.clone(),
         state,
+        closed: false,
         distinct: profile.distinct(),
         count,
         cast,
@@ -395,7 +371,8 @@ pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
         outcome: BTreeMap::new(),
         concerns,
         excluded,
-        closes: d.closes,
+        closes,
+        now,
     };
     if state == State::Decided {
         let winner = t.winner().map(str::to_owned);
@@ -409,4 +386,25 @@ pub fn tally(repo: &Repo, d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
         }
     }
     t
+}
+
+impl Tally {
+    /// The `[closed]` table that records this count.
+    pub fn closed(&self, at: DateTime<Utc>) -> crate::model::record::Closed {
+        crate::model::record::Closed {
+            at: at.fixed_offset(),
+            state: self.state,
+            winners: self.count.winner_names(),
+            casting: self.casting.clone(),
+            outcome: self.outcome.clone(),
+        }
+    }
+
+    /// Whether `[closed]` says exactly what this count says.
+    pub fn agrees_with(&self, c: &crate::model::record::Closed) -> bool {
+        c.state == self.state
+            && c.winners == self.count.winner_names()
+            && c.casting == self.casting
+            && c.outcome == self.outcome
+    }
 }

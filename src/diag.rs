@@ -48,6 +48,8 @@ pub struct Diagnostic {
     /// A short label under the caret.
     pub label: Option<String>,
     pub excerpt: Option<Excerpt>,
+    /// For a history finding: the full id of the commit it is about.
+    pub commit: Option<String>,
 }
 
 impl Diagnostic {
@@ -62,6 +64,7 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             excerpt: None,
+            commit: None,
         }
     }
 
@@ -83,6 +86,7 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             excerpt: Some(excerpt),
+            commit: None,
         }
     }
 
@@ -101,6 +105,12 @@ impl Diagnostic {
             .find('\n')
             .map_or(source.len(), |n| start + n);
         Self::at(rule, file, source, start..end, message)
+    }
+
+    /// Names the commit a history finding is about.
+    pub fn in_commit(mut self, id: impl Into<String>) -> Self {
+        self.commit = Some(id.into());
+        self
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {

@@ -104,14 +104,18 @@ pub fn json_value(diags: &[Diagnostic], summary: Summary) -> serde_json::Value {
     let items: Vec<_> = diags
         .iter()
         .map(|d| {
-            serde_json::json!({
+            let mut v = serde_json::json!({
                 "file": d.file,
                 "line": d.line,
                 "column": d.column,
                 "severity": d.severity.as_str(),
                 "rule": d.rule,
                 "message": d.message,
-            })
+            });
+            if let (Some(c), serde_json::Value::Object(m)) = (&d.commit, &mut v) {
+                m.insert("commit".into(), c.clone().into());
+            }
+            v
         })
         .collect();
     serde_json::json!({

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use git2::{IndexEntry, IndexTime, Repository};
+use git2::Repository;
 
 /// The user's git identity (`user.name`, `user.email`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -57,81 +57,244 @@ pub fn identity(dir: &Path) -> Identity {
     }
 }
 
-/// Records the given files (paths under `root`) as one commit on HEAD, by the user's identity,
-/// leaving anything else the user staged untouched. Returns the short id of the commit.
-pub fn commit_files(root: &Path, files: &[PathBuf], message: &str) -> Result<String> {
-    let repo = Repository::discover(root).map_err(|_| {
-        anyhow!(
-            "--commit needs a git repository, and {} is not inside one (run `git init` first)",
-            root.display()
-        )
-    })?;
-    let workdir = repo
-        .workdir()
-        .ok_or_else(|| anyhow!("--commit needs a work tree, and this repository is bare"))?
-        .canonicalize()?;
-    let who = identity(root);
-    let (Some(name), Some(email)) = (who.name, who.email) else {
-        bail!(
-            "--commit needs your git identity: set user.name and user.email (git config --global user.email you@example.org)"
-        );
-    };
-    let sig = git2::Signature::now(&name, &email).context("invalid git identity")?;
-    let parent = match repo.head() {
-        Ok(h) => Some(h.peel_to_commit().context("cannot read HEAD")?),
-        Err(_) => None,
-    };
-    let mut tree_index = git2::Index::new()?;
-    if let Some(p) = &parent {
-        tree_index.read_tree(&p.tree()?)?;
-    }
-    let mut real_index = repo.index().context("cannot open the git index")?;
-    for file in files {
-        let abs = file.canonicalize().unwrap_or_else(|_| file.clone());
-        let rel = abs
-            .strip_prefix(&workdir)
-            .with_context(|| format!("{} is outside the git work tree", file.display()))?
-            .to_path_buf();
-        let rel_str = rel
-            .to_str()
-            .ok_or_else(|| anyhow!("{} is not a UTF-8 path", rel.display()))?
-            .replace('\\', "/");
-        if abs.exists() {
-            let oid = repo.blob_path(&abs)?;
-            let size = std::fs::metadata(&abs)?.len();
-            tree_index.add(&IndexEntry {
-                ctime: IndexTime::new(0, 0),
-                mtime: IndexTime::new(0, 0),
-                dev: 0,
-                ino: 0,
-                mode: 0o100644,
-                uid: 0,
-                gid: 0,
-                file_size: u32::try_from(size).unwrap_or(u32::MAX),
-                id: oid,
-                flags: 0,
-                flags_extended: 0,
-                path: rel_str.clone().into_bytes(),
-            })?;
-            real_index.add_path(&rel)?;
+/// The git blob id of `bytes` (what `git hash-object` prints), in or outside a repository.
+pub fn blob_id(bytes: &[u8]) -> String {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+        .map(|o| o.to_string())
+        .unwrap_or_default()
+}
+
+/// Runs `git` in `dir` with `args`; its standard output, or why it failed.
+fn git_cmd(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
         } else {
-            let _ = tree_index.remove_path(&rel);
-            let _ = real_index.remove_path(&rel);
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| anyhow!("--commit runs the `git` command, which could not be started: {e}"))?;
+    if let (Some(input), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        let _ = pipe.write_all(input);
+    }
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let err = err.trim();
+        bail!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            if err.is_empty() { "no message" } else { err }
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// How `--commit` will sign, as the user's git config says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signing {
+    /// `commit.gpgsign` is off.
+    Off,
+    /// SSH signing with this public key (the type and base64 fields), where it could be read.
+    Ssh(Option<String>),
+    /// OpenPGP or X.509 signing.
+    Other(String),
+}
+
+/// Makes commits through the `git` command, as `git commit` would: with the user's identity,
+/// signing and hooks. [`Committer::prepare`] checks everything before any file is written.
+#[derive(Debug)]
+pub struct Committer {
+    workdir: PathBuf,
+    pub email: String,
+    pub signing: Signing,
+}
+
+fn config_value(dir: &Path, key: &str) -> Option<String> {
+    git_cmd(dir, &["config", "--get", key], None)
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// The public half of an SSH signing key named as git's `user.signingkey` names it: a literal
+/// `key::ssh-...`, a public key file, or a private key file with its `.pub` beside it.
+fn ssh_public_key(dir: &Path, signingkey: &str) -> Option<String> {
+    let fields = |s: &str| {
+        let mut it = s.split_whitespace();
+        match (it.next(), it.next()) {
+            (Some(a), Some(b)) => Some(format!("{a} {b}")),
+            _ => None,
         }
+    };
+    if let Some(lit) = signingkey.strip_prefix("key::") {
+        return fields(lit);
     }
-    let tree_id = tree_index.write_tree_to(&repo)?;
-    if let Some(p) = &parent
-        && p.tree_id() == tree_id
-    {
-        bail!("nothing to commit: the files are already committed as they are");
+    if signingkey.starts_with("ssh-") || signingkey.starts_with("ecdsa-") {
+        return fields(signingkey);
     }
-    let tree = repo.find_tree(tree_id)?;
-    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    let oid = repo
-        .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .context("cannot create the commit")?;
-    real_index.write().context("cannot update the git index")?;
-    Ok(oid.to_string()[..7].to_owned())
+    let path = if let Some(rest) = signingkey.strip_prefix("~/") {
+        PathBuf::from(std::env::var_os("HOME")?).join(rest)
+    } else {
+        let p = PathBuf::from(signingkey);
+        if p.is_absolute() { p } else { dir.join(p) }
+    };
+    let read = |p: &Path| std::fs::read_to_string(p).ok().and_then(|t| fields(&t));
+    let text = std::fs::read_to_string(&path).ok()?;
+    if text.starts_with("ssh-") || text.starts_with("ecdsa-") || text.starts_with("sk-") {
+        return fields(&text);
+    }
+    let mut pubfile = path.into_os_string();
+    pubfile.push(".pub");
+    read(Path::new(&pubfile))
+}
+
+impl Committer {
+    /// Checks that a commit can be made in `root`: a repository with a work tree, an identity,
+    /// and, where git is set to sign, a signing key that signs.
+    pub fn prepare(root: &Path) -> Result<Committer> {
+        let top = git_cmd(root, &["rev-parse", "--show-toplevel"], None).map_err(|_| {
+            anyhow!(
+                "--commit needs a git repository, and {} is not inside one (run `git init` first, or leave out --commit)",
+                root.display()
+            )
+        })?;
+        let workdir = PathBuf::from(top.trim());
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let name = env("GIT_AUTHOR_NAME").or_else(|| config_value(root, "user.name"));
+        let email = env("GIT_AUTHOR_EMAIL").or_else(|| config_value(root, "user.email"));
+        let (Some(_), Some(email)) = (name, email) else {
+            bail!(
+                "--commit needs your git identity: set user.name and user.email (git config --global user.email you@example.org)"
+            );
+        };
+        let gpgsign = git_cmd(
+            root,
+            &["config", "--type=bool", "--get", "commit.gpgsign"],
+            None,
+        )
+        .map(|s| s.trim() == "true")
+        .unwrap_or(false);
+        let signing = if gpgsign {
+            Self::signing_method(root)?
+        } else {
+            Signing::Off
+        };
+        Ok(Committer {
+            workdir,
+            email,
+            signing,
+        })
+    }
+
+    /// How git is set to sign (gpg.format, user.signingkey), checked by signing a test text.
+    fn signing_method(root: &Path) -> Result<Signing> {
+        let format = config_value(root, "gpg.format").unwrap_or_else(|| "openpgp".into());
+        if format != "ssh" {
+            return Ok(Signing::Other(format));
+        }
+        let Some(key) = config_value(root, "user.signingkey") else {
+            bail!(
+                "git is set to sign commits with SSH (gpg.format = ssh) but user.signingkey is not set: see docs/signing.md"
+            );
+        };
+        let public = ssh_public_key(root, &key);
+        if !key.starts_with("key::") && !key.starts_with("ssh-") {
+            let program =
+                config_value(root, "gpg.ssh.program").unwrap_or_else(|| "ssh-keygen".into());
+            let dir = tempfile_dir()?;
+            let data = dir.join("probe");
+            std::fs::write(&data, b"council signing probe\n")?;
+            let keyfile = if Path::new(&key).is_absolute() {
+                PathBuf::from(&key)
+            } else {
+                root.join(&key)
+            };
+            let status = std::process::Command::new(&program)
+                .args(["-Y", "sign", "-n", "git", "-f"])
+                .arg(&keyfile)
+                .arg(&data)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .output();
+            let _ = std::fs::remove_dir_all(&dir);
+            match status {
+                Ok(o) if o.status.success() => {}
+                Ok(o) => bail!(
+                    "git is set to sign commits, but the signing key {key} does not sign: {}",
+                    String::from_utf8_lossy(&o.stderr).trim()
+                ),
+                Err(e) => bail!(
+                    "git is set to sign commits with SSH, but `{program}` could not be run: {e}"
+                ),
+            }
+        }
+        Ok(Signing::Ssh(public))
+    }
+
+    /// Records `files` (paths under the work tree, written or deleted) as one commit on HEAD,
+    /// leaving anything else the user staged as it was. Returns the commit's short id.
+    pub fn commit(&self, files: &[PathBuf], message: &str) -> Result<String> {
+        let mut rels = Vec::new();
+        for f in files {
+            let abs = match f.parent().and_then(|p| p.canonicalize().ok()) {
+                Some(dir) => dir.join(f.file_name().unwrap_or_default()),
+                None => f.clone(),
+            };
+            let work = self
+                .workdir
+                .canonicalize()
+                .unwrap_or_else(|_| self.workdir.clone());
+            let rel = abs
+                .strip_prefix(&work)
+                .with_context(|| format!("{} is outside the git work tree", f.display()))?;
+            let rel = rel
+                .to_str()
+                .ok_or_else(|| anyhow!("{} is not a UTF-8 path", rel.display()))?
+                .replace('\\', "/");
+            rels.push((rel, abs.exists()));
+        }
+        // A deleted file that git never knew needs no recording.
+        let tracked = git_cmd(&self.workdir, &["ls-files", "-z", "--"], None).unwrap_or_default();
+        let tracked: std::collections::HashSet<&str> = tracked.split('\0').collect();
+        let paths: Vec<&str> = rels
+            .iter()
+            .filter(|(r, exists)| *exists || tracked.contains(r.as_str()))
+            .map(|(r, _)| r.as_str())
+            .collect();
+        if paths.is_empty() {
+            bail!("nothing to commit");
+        }
+        let mut add = vec!["add", "-A", "--"];
+        add.extend(&paths);
+        git_cmd(&self.workdir, &add, None)?;
+        let mut commit = vec!["commit", "-q", "-m", message, "--"];
+        commit.extend(&paths);
+        git_cmd(&self.workdir, &commit, None)?;
+        Ok(
+            git_cmd(&self.workdir, &["rev-parse", "--short=7", "HEAD"], None)?
+                .trim()
+                .to_owned(),
+        )
+    }
+}
+
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
+        "council-sign-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// A git object id, opaque outside this module.
@@ -178,13 +341,23 @@ impl CommitInfo {
     }
 }
 
-/// A file that a commit added, changed or removed, relative to the governance root.
+/// What a governed path holds at one revision: a blob's id, and whether it is a regular file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Entry {
+    pub id: ObjectId,
+    /// `None` for a regular file; else why the entry is refused (a link, a submodule).
+    pub special: Option<&'static str>,
+}
+
+/// A governed path that a commit added, changed or removed, relative to the governance root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub path: String,
-    pub old: Option<ObjectId>,
-    pub new: Option<ObjectId>,
+    pub old: Option<Entry>,
+    pub new: Option<Entry>,
 }
+
+const GIT_SYMLINK: &str = "is a symbolic link: council never follows links in council.toml, proposals/, decisions/ or votes/";
 
 /// A governance repository's git history.
 pub struct Git {
@@ -258,57 +431,125 @@ impl Git {
         Ok(data)
     }
 
-    /// Compares the governed parts of two governance-root trees (either may be absent).
+    /// Compares the governed parts (council.toml, proposals/, decisions/, votes/, at any depth)
+    /// of two governance-root trees (either may be absent).
     fn diff_governed(
         &self,
-        old: Option<&git2::Tree<'_>>,
-        new: Option<&git2::Tree<'_>>,
+        old: Option<git2::Oid>,
+        new: Option<git2::Oid>,
         out: &mut Vec<Change>,
     ) -> Result<()> {
-        let entry = |t: Option<&git2::Tree<'_>>, name: &str, kind| {
-            t.and_then(|t| t.get_name(name))
-                .filter(|e| e.kind() == Some(kind))
-                .map(|e| e.id())
-        };
-        let file = crate::model::council::FILE;
-        let (a, b) = (
-            entry(old, file, git2::ObjectType::Blob),
-            entry(new, file, git2::ObjectType::Blob),
-        );
-        if a != b {
-            out.push(Change {
-                path: file.to_owned(),
-                old: a.map(ObjectId),
-                new: b.map(ObjectId),
-            });
+        if old == new {
+            return Ok(());
         }
-        let raw = |id: Option<git2::Oid>| -> Result<std::rc::Rc<[u8]>> {
-            Ok(match id {
-                Some(id) => self.raw_tree(id)?,
-                None => std::rc::Rc::from(&[][..]),
-            })
-        };
-        let (po, pn) = (
-            entry(old, "proposals", git2::ObjectType::Tree),
-            entry(new, "proposals", git2::ObjectType::Tree),
+        let (a, b) = (self.raw_opt(old)?, self.raw_opt(new)?);
+        let mut top = Vec::new();
+        let mut dirs = Vec::new();
+        diff_level(&a, &b, "", &mut top, &mut dirs);
+        const ROOTS: [&str; 3] = ["proposals", "decisions", "votes"];
+        out.extend(
+            top.into_iter().filter(|c| {
+                c.path == crate::model::council::FILE || ROOTS.contains(&c.path.as_str())
+            }),
         );
-        if po != pn {
-            diff_raw(&raw(po)?, &raw(pn)?, false, "proposals", out);
-        }
-        let (vo, vn) = (
-            entry(old, "votes", git2::ObjectType::Tree),
-            entry(new, "votes", git2::ObjectType::Tree),
-        );
-        if vo != vn {
-            // Descend only into the decision folders whose trees differ.
-            let mut dirs = Vec::new();
-            diff_raw(&raw(vo)?, &raw(vn)?, true, "votes", &mut dirs);
-            for d in dirs {
-                let (a, b) = (raw(d.old.map(|i| i.0))?, raw(d.new.map(|i| i.0))?);
-                diff_raw(&a, &b, false, &d.path, out);
-            }
+        let mut stack: Vec<(String, Option<git2::Oid>, Option<git2::Oid>)> = dirs
+            .into_iter()
+            .filter(|(p, _, _)| ROOTS.contains(&p.as_str()))
+            .collect();
+        while let Some((dir, o, n)) = stack.pop() {
+            let (a, b) = (self.raw_opt(o)?, self.raw_opt(n)?);
+            let mut sub = Vec::new();
+            diff_level(&a, &b, &dir, out, &mut sub);
+            stack.extend(sub);
         }
         Ok(())
+    }
+
+    fn raw_opt(&self, id: Option<git2::Oid>) -> Result<std::rc::Rc<[u8]>> {
+        Ok(match id {
+            Some(id) => self.raw_tree(id)?,
+            None => std::rc::Rc::from(&[][..]),
+        })
+    }
+
+    /// The governance root's tree id at `commit` (`None` if the folder is absent there).
+    fn root_tree_id(&self, commit: ObjectId) -> Result<Option<git2::Oid>> {
+        let tree = self.repo.find_commit(commit.0)?.tree_id();
+        if self.prefix.is_empty() {
+            return Ok(Some(tree));
+        }
+        Ok(self
+            .lookup_in(tree, &self.prefix)?
+            .filter(|(_, is_tree)| *is_tree)
+            .map(|(id, _)| id))
+    }
+
+    /// The governed files that differ between two commits (`None`: the empty tree).
+    pub fn diff(&self, old: Option<ObjectId>, new: ObjectId) -> Result<Vec<Change>> {
+        let a = match old {
+            Some(o) => self.root_tree_id(o)?,
+            None => None,
+        };
+        let b = self.root_tree_id(new)?;
+        let mut out = Vec::new();
+        self.diff_governed(a, b, &mut out)?;
+        Ok(out)
+    }
+
+    /// The best common ancestor of two commits, if they share history.
+    pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Option<ObjectId> {
+        self.repo.merge_base(a.0, b.0).ok().map(ObjectId)
+    }
+
+    /// The commits of the first-parent line from HEAD back to (not including) `since`, or to
+    /// the root: newest first.
+    pub fn first_parents(&self, since: Option<ObjectId>) -> Result<Vec<ObjectId>> {
+        let mut out = Vec::new();
+        let head = self
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_commit())
+            .map_err(|e| anyhow!("cannot read HEAD: {}", e.message()))?;
+        let mut at = Some(head.id());
+        while let Some(id) = at {
+            if Some(ObjectId(id)) == since {
+                break;
+            }
+            out.push(ObjectId(id));
+            if self.shallow.contains(&id) {
+                break;
+            }
+            at = self.repo.find_commit(id)?.parent_id(0).ok();
+        }
+        Ok(out)
+    }
+
+    /// What `rel` is at `commit`: a blob entry, or `None` (absent, or a folder).
+    pub fn entry_at(&self, commit: ObjectId, rel: &str) -> Result<Option<Entry>> {
+        let tree = self.repo.find_commit(commit.0)?.tree_id();
+        let full = self.full(rel);
+        let mut at = tree;
+        let parts: Vec<&str> = full.split('/').filter(|p| !p.is_empty()).collect();
+        for (i, part) in parts.iter().enumerate() {
+            let raw = self.raw_tree(at)?;
+            let mut pos = 0;
+            let mut found = None;
+            while let Some((e, next)) = raw_entry(&raw, pos) {
+                if e.name == part.as_bytes() {
+                    found = Some((e.oid(), e.is_tree(), e.special()));
+                    break;
+                }
+                pos = next;
+            }
+            match found {
+                Some((id, true, _)) if i + 1 < parts.len() => at = id.0,
+                Some((id, false, special)) if i + 1 == parts.len() => {
+                    return Ok(Some(Entry { id, special }));
+                }
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     pub fn is_shallow(&self) -> bool {
@@ -373,62 +614,28 @@ impl Git {
         Ok(out)
     }
 
-    fn root_tree(&self, commit: ObjectId) -> Result<Option<git2::Tree<'_>>> {
-        let tree = self.repo.find_commit(commit.0)?.tree()?;
-        if self.prefix.is_empty() {
-            return Ok(Some(tree));
-        }
-        match tree.get_path(Path::new(&self.prefix)) {
-            Ok(e) => Ok(e.to_object(&self.repo)?.into_tree().ok()),
-            Err(_) => Ok(None),
-        }
-    }
-
-    /// The files under council's care (council.toml, proposals/*, votes/*/*) that `commit`
-    /// changed. A merge changes only what differs from every parent.
-    pub fn changes(&self, commit: &CommitInfo) -> Result<Vec<Change>> {
-        if commit.parents.is_empty() || commit.shallow_boundary {
-            return self.governed_files(commit.id);
-        }
-        let new = self.root_tree(commit.id)?;
-        let mut result: Option<Vec<Change>> = None;
-        for p in &commit.parents {
-            let old = self.root_tree(*p)?;
-            let mut out = Vec::new();
-            self.diff_governed(old.as_ref(), new.as_ref(), &mut out)?;
-            result = Some(match result {
-                None => out,
-                Some(prev) => {
-                    let here: std::collections::HashSet<&str> =
-                        out.iter().map(|o| o.path.as_str()).collect();
-                    prev.into_iter()
-                        .filter(|c| here.contains(c.path.as_str()))
-                        .collect()
-                }
-            });
-        }
-        Ok(result.unwrap_or_default())
-    }
-
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>> {
         Ok(self.repo.find_blob(id.0)?.content().to_vec())
     }
 
-    /// Every governed file at `commit` (council.toml, proposals/*, votes/*/*), as additions.
+    /// Every governed file at `commit`, as additions.
     pub fn governed_files(&self, commit: ObjectId) -> Result<Vec<Change>> {
-        let mut out = Vec::new();
-        if let Some(tree) = self.root_tree(commit)? {
-            self.diff_governed(None, Some(&tree), &mut out)?;
-        }
-        Ok(out)
+        self.diff(None, commit)
     }
 
-    /// Every governed file at `commit`, read into memory.
+    /// Every governed file at `commit`, read into memory (links and submodules marked).
     pub fn snapshot(&self, commit: ObjectId) -> Result<crate::repo::MemFiles> {
         let mut files = crate::repo::MemFiles::default();
         for c in self.governed_files(commit)? {
-            if let Some(id) = c.new {
-                files.files.insert(c.path, self.blob(id)?);
+            if let Some(e) = c.new {
+                match e.special {
+                    Some(why) => {
+                        files.special.insert(c.path, why);
+                    }
+                    None => {
+                        files.files.insert(c.path, self.blob(e.id)?);
+                    }
+                }
             }
         }
         Ok(files)
@@ -437,8 +644,14 @@ impl Git {
     /// The entry at `rel` (a `/`-separated path below the governance root) in `commit`,
     /// found through the raw tree objects: (its id, whether it is a tree).
     fn lookup(&self, commit: ObjectId, rel: &str) -> Result<Option<(git2::Oid, bool)>> {
-        let mut at = (self.repo.find_commit(commit.0)?.tree_id(), true);
-        for part in self.full(rel).split('/').filter(|p| !p.is_empty()) {
+        let tree = self.repo.find_commit(commit.0)?.tree_id();
+        self.lookup_in(tree, &self.full(rel))
+    }
+
+    /// The entry at `path` below tree `tree`: (its id, whether it is a tree).
+    fn lookup_in(&self, tree: git2::Oid, path: &str) -> Result<Option<(git2::Oid, bool)>> {
+        let mut at = (tree, true);
+        for part in path.split('/').filter(|p| !p.is_empty()) {
             if !at.1 {
                 return Ok(None);
             }
@@ -478,10 +691,18 @@ impl Git {
                 continue;
             };
             let mut inside = Vec::new();
-            diff_raw(&[], &self.raw_tree(id)?, false, d, &mut inside);
+            let mut dirs = Vec::new();
+            diff_level(&[], &self.raw_tree(id)?, d, &mut inside, &mut dirs);
             for c in inside {
-                if let Some(id) = c.new {
-                    files.files.insert(c.path, self.blob(id)?);
+                if let Some(e) = c.new {
+                    match e.special {
+                        Some(why) => {
+                            files.special.insert(c.path, why);
+                        }
+                        None => {
+                            files.files.insert(c.path, self.blob(e.id)?);
+                        }
+                    }
                 }
             }
         }
@@ -537,8 +758,21 @@ impl RawEntry<'_> {
         self.mode == b"40000"
     }
 
-    fn is_blob(&self) -> bool {
-        self.mode.starts_with(b"100") || self.mode == b"120000"
+    /// Why a non-tree entry is not a regular file, if it is not.
+    fn special(&self) -> Option<&'static str> {
+        match self.mode {
+            b"100644" | b"100755" | b"100664" => None,
+            b"120000" => Some(GIT_SYMLINK),
+            b"160000" => Some(crate::repo::SUBMODULE),
+            _ => Some("is not a regular file"),
+        }
+    }
+
+    fn entry(&self) -> Entry {
+        Entry {
+            id: self.oid(),
+            special: self.special(),
+        }
     }
 
     fn oid(&self) -> ObjectId {
@@ -575,13 +809,39 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     i
 }
 
-/// Compares the entries of one kind (blobs, or trees) of two raw tree objects. Identical
-/// stretches are skipped with block compares, so a commit that changes one file of ten
-/// thousand costs little more than reading the two trees.
-fn diff_raw(old: &[u8], new: &[u8], trees: bool, dir: &str, out: &mut Vec<Change>) {
+/// A folder to compare further: (its path, old tree, new tree).
+type SubDir = (String, Option<git2::Oid>, Option<git2::Oid>);
+
+/// Compares two raw tree objects one level deep: differing non-tree entries go to `out`, and
+/// folders whose trees differ to `dirs`. Identical stretches are skipped with block compares, so
+/// a commit that changes one file of ten thousand costs little more than reading the two trees.
+fn diff_level(old: &[u8], new: &[u8], dir: &str, out: &mut Vec<Change>, dirs: &mut Vec<SubDir>) {
     use std::cmp::Ordering;
-    let wanted = |e: &RawEntry<'_>| if trees { e.is_tree() } else { e.is_blob() };
-    let path = |e: &RawEntry<'_>| format!("{dir}/{}", String::from_utf8_lossy(e.name));
+    let path = |e: &RawEntry<'_>| {
+        let name = String::from_utf8_lossy(e.name);
+        if dir.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{dir}/{name}")
+        }
+    };
+    let mut emit = |a: Option<&RawEntry<'_>>, b: Option<&RawEntry<'_>>| {
+        let p = path(a.or(b).expect("an entry"));
+        let tree = |e: Option<&RawEntry<'_>>| e.filter(|e| e.is_tree()).map(|e| e.oid().0);
+        let blob = |e: Option<&RawEntry<'_>>| e.filter(|e| !e.is_tree()).map(|e| e.entry());
+        let (ta, tb) = (tree(a), tree(b));
+        if ta != tb {
+            dirs.push((p.clone(), ta, tb));
+        }
+        let (ba, bb) = (blob(a), blob(b));
+        if ba != bb {
+            out.push(Change {
+                path: p,
+                old: ba,
+                new: bb,
+            });
+        }
+    };
     // Start at the last entry boundary inside the common prefix.
     let prefix = common_prefix(old, new);
     let mut start = 0;
@@ -605,42 +865,24 @@ fn diff_raw(old: &[u8], new: &[u8], trees: bool, dir: &str, out: &mut Vec<Change
             Ordering::Less => {
                 let (x, next) = a.expect("an entry");
                 i = next;
-                wanted(&x)
-                    .then(|| {
-                        out.push(Change {
-                            path: path(&x),
-                            old: Some(x.oid()),
-                            new: None,
-                        })
-                    })
-                    .is_some()
+                emit(Some(&x), None);
+                true
             }
             Ordering::Greater => {
                 let (y, next) = b.expect("an entry");
                 j = next;
-                wanted(&y)
-                    .then(|| {
-                        out.push(Change {
-                            path: path(&y),
-                            old: None,
-                            new: Some(y.oid()),
-                        })
-                    })
-                    .is_some()
+                emit(None, Some(&y));
+                true
             }
             Ordering::Equal => {
                 let ((x, ni), (y, nj)) = (a.expect("an entry"), b.expect("an entry"));
                 i = ni;
                 j = nj;
-                let changed = x.id != y.id && wanted(&x) && wanted(&y);
+                let changed = x.id != y.id || x.mode != y.mode;
                 if changed {
-                    out.push(Change {
-                        path: path(&x),
-                        old: Some(x.oid()),
-                        new: Some(y.oid()),
-                    });
+                    emit(Some(&x), Some(&y));
                 }
-                changed || x.mode != y.mode
+                changed
             }
         };
         // After a difference, the rest is often identical: stop there.

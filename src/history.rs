@@ -1,21 +1,25 @@
-//! Who may change what (SPEC section 7): every commit in a range checked for forged or late
-//! ballots, forbidden transitions, outcomes the tally does not support, and edits to text under
-//! vote. Git is reached only through [`crate::git`].
+//! Who may change what (SPEC section 7), judged commit by commit for `check --base` and `audit`.
+//!
+//! [`TABLE`] is SPEC section 7's table, one [`Row`] per line, in the SPEC's order and words; one
+//! engine ([`audit`]) finds the rows that apply to each change of a commit and runs them. Every
+//! commit is judged against the state of the repository before it (its first parent), so the
+//! authority to change a governed file never comes from the change itself. Git is reached only
+//! through [`crate::git`].
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use anyhow::Result;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::decision;
 use crate::diag::Diagnostic;
-use crate::git::{Change, CommitInfo, Git, ObjectId};
+use crate::git::{Change, CommitInfo, Entry, Git, ObjectId};
+use crate::model::ballot::{Ballot, BallotFile, Casting};
 use crate::model::council::{self, Council};
 use crate::model::proposal::Proposal;
+use crate::model::record::{self, Elector, Record, RuleTerms, State as DState};
 use crate::model::status::Status;
-use crate::repo::Repo;
 
 /// What an audit found and covered.
 #[derive(Debug, Default)]
@@ -24,107 +28,1706 @@ pub struct Report {
     pub commits: usize,
     /// Ballot files changed (and so verified) across the range.
     pub ballots: usize,
-    /// Decisions whose ballots or outcome were verified.
+    /// Decisions whose record or ballots changed across the range.
     pub decisions: BTreeSet<String>,
     /// Governed files changed across the range.
     pub files: usize,
 }
 
-/// The proposals and council as they stand at one commit, updated commit by commit.
-#[derive(Default)]
+/// The kinds of change SPEC section 7's table has a row for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Ballot,
+    Casting,
+    RecordCreated,
+    RecordClosed,
+    RecordRemoved,
+    RecordOther,
+    ProposalInVoting,
+    ProposalRecorded,
+    ProposalStatus,
+    ProcessRules,
+    CouncilFile,
+}
+
+/// One row of SPEC section 7's table: what it covers, who may make the change and when, in the
+/// SPEC's words, and the check that holds a change to it.
+pub struct Row {
+    pub subject: Subject,
+    pub path: &'static str,
+    pub who: &'static str,
+    pub when: &'static str,
+    check: fn(&mut Judge<'_>, &Change),
+}
+
+/// SPEC section 7, row by row.
+pub const TABLE: &[Row] = &[
+    Row {
+        subject: Subject::Ballot,
+        path: "votes/D/X.toml",
+        who: "delegate X: authored with X's email, and SSH-signed by X's key where X has one (the identity in D's record while D is open)",
+        when: "only while D's record is open and its window has not closed; X must be an elector of the record",
+        check: ballot,
+    },
+    Row {
+        subject: Subject::Casting,
+        path: "votes/D/casting.toml",
+        who: "the chair named in D's record",
+        when: "only while D's count is a tie",
+        check: casting,
+    },
+    Row {
+        subject: Subject::RecordCreated,
+        path: "decisions/D.toml, created",
+        who: "a delegate (the chair where the rules say open-by = \"chair\")",
+        when: "together with its proposals' move from Discussion to Voting; options, electors and rules exactly as they stood in the commit's parent, text pins as the commit leaves the files; the window as the rules allow; no ballots in votes/D/ yet",
+        check: record_created,
+    },
+    Row {
+        subject: Subject::RecordClosed,
+        path: "decisions/D.toml, [closed] added",
+        who: "anyone",
+        when: "together with the statuses it implies, and only where the count of the record over the ballots at that commit gives exactly that state, winners and outcome",
+        check: record_closed,
+    },
+    Row {
+        subject: Subject::RecordRemoved,
+        path: "decisions/D.toml, removed",
+        who: "the chair in the record (or, with none, its opener)",
+        when: "only while open, together with its ballots and its proposals' move back to Discussion (council cancel)",
+        check: record_removed,
+    },
+    Row {
+        subject: Subject::RecordOther,
+        path: "decisions/D.toml, any other change",
+        who: "nobody",
+        when: "",
+        check: record_other,
+    },
+    Row {
+        subject: Subject::ProposalInVoting,
+        path: "a proposal in Voting",
+        who: "nobody, except through close or cancel",
+        when: "the file stays byte for byte the text the record pins",
+        check: proposal_in_voting,
+    },
+    Row {
+        subject: Subject::ProposalRecorded,
+        path: "a proposal that a decision record names",
+        who: "anyone may edit it by the other rows",
+        when: "never deleted or renamed, and its id never changes: the record points at it",
+        check: proposal_recorded,
+    },
+    Row {
+        subject: Subject::ProposalStatus,
+        path: "a proposal's status",
+        who: "anyone, by an allowed transition (section 2)",
+        when: "into and out of Voting only with its record as above; a proposal added after the first commit starts as Draft",
+        check: proposal_status,
+    },
+    Row {
+        subject: Subject::ProcessRules,
+        path: "the [rules] of the process document in force",
+        who: "nobody",
+        when: "a community changes its rules by accepting a new process document (through a decision) and pointing process at it",
+        check: process_rules,
+    },
+    Row {
+        subject: Subject::CouncilFile,
+        path: "council.toml",
+        who: "the chair (signed where the chair has a key); with no chair, any delegate. A delegate may change their own name, email and key, authored with their previous email and signed with their previous key",
+        when: "process may only name a process document that is Accepted or Active",
+        check: council_file,
+    },
+];
+
+/// How far a commit may be dated ahead of the clock, or a record's times ahead of its commit.
+const SKEW: Duration = Duration::minutes(5);
+
+/// A governed file as it stands at one commit, parsed once.
+#[derive(Clone, Debug)]
+struct Item {
+    entry: Entry,
+    parsed: Parsed,
+}
+
+#[derive(Clone, Debug)]
+enum Parsed {
+    Council(Option<Rc<Council>>),
+    Proposal(Option<Rc<Proposal>>),
+    Record(Option<Rc<Record>>),
+    Other,
+}
+
+/// The governed files at one commit.
+#[derive(Default, Clone)]
 struct State {
     at: Option<ObjectId>,
-    council: Option<Rc<Council>>,
-    proposals: HashMap<String, Rc<Proposal>>,
-    /// Paths of the proposals of each decision, and of each id.
-    by_decision: HashMap<String, BTreeSet<String>>,
-    by_id: HashMap<u32, BTreeSet<String>>,
+    files: BTreeMap<String, Item>,
 }
 
 impl State {
-    fn decision_members(&self, name: &str) -> Vec<&Proposal> {
-        self.by_decision
-            .get(name)
-            .into_iter()
-            .flatten()
-            .filter_map(|path| self.proposals.get(path).map(|p| p.as_ref()))
-            .collect()
+    fn council(&self) -> Option<&Council> {
+        match self.files.get(council::FILE).map(|i| &i.parsed) {
+            Some(Parsed::Council(c)) => c.as_deref(),
+            _ => None,
+        }
     }
 
-    fn by_id(&self, id: u32) -> Option<&Rc<Proposal>> {
-        self.by_id
-            .get(&id)?
-            .iter()
-            .find_map(|path| self.proposals.get(path))
+    fn proposal(&self, path: &str) -> Option<&Proposal> {
+        match self.files.get(path).map(|i| &i.parsed) {
+            Some(Parsed::Proposal(p)) => p.as_deref(),
+            _ => None,
+        }
     }
 
-    fn insert(&mut self, path: String, p: Rc<Proposal>) {
-        self.remove(&path);
-        if let Some(d) = p.decision() {
-            self.by_decision.entry(d).or_default().insert(path.clone());
+    fn record(&self, name: &str) -> Option<&Record> {
+        match self.files.get(&record::path(name)).map(|i| &i.parsed) {
+            Some(Parsed::Record(r)) => r.as_deref(),
+            _ => None,
         }
-        if let Some(id) = &p.id {
-            self.by_id.entry(id.value).or_default().insert(path.clone());
-        }
-        self.proposals.insert(path, p);
     }
 
-    fn remove(&mut self, path: &str) {
-        if let Some(old) = self.proposals.remove(path) {
-            if let Some(d) = old.decision()
-                && let Some(set) = self.by_decision.get_mut(&d)
-            {
-                set.remove(path);
-            }
-            if let Some(id) = &old.id
-                && let Some(set) = self.by_id.get_mut(&id.value)
-            {
-                set.remove(path);
-            }
-        }
+    fn proposals(&self) -> impl Iterator<Item = &Proposal> {
+        self.files
+            .range("proposals/".to_owned().."proposals0".to_owned())
+            .filter_map(|(_, i)| match &i.parsed {
+                Parsed::Proposal(p) => p.as_deref(),
+                _ => None,
+            })
+    }
+
+    fn proposal_by_id(&self, id: u32) -> Option<&Proposal> {
+        self.proposals()
+            .find(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+    }
+
+    fn records(&self) -> impl Iterator<Item = &Record> {
+        self.files
+            .range("decisions/".to_owned().."decisions0".to_owned())
+            .filter_map(|(_, i)| match &i.parsed {
+                Parsed::Record(r) => r.as_deref(),
+                _ => None,
+            })
+    }
+
+    /// The files in `votes/D/`: (path, entry).
+    fn votes(&self, name: &str) -> impl Iterator<Item = (&String, &Item)> {
+        let dir = format!("votes/{name}/");
+        let end = format!("votes/{name}0");
+        self.files.range(dir..end)
     }
 }
 
-/// council.toml versions, parsed once each, by blob id.
+/// Parses governed files by blob id, once each.
 #[derive(Default)]
-struct Parsed {
-    councils: HashMap<ObjectId, Option<Rc<Council>>>,
+struct Cache {
+    parsed: HashMap<(ObjectId, u8), Parsed>,
 }
 
-/// A proposal's front matter from a blob; `None` when it is not a readable proposal.
-fn parse_proposal(git: &Git, id: ObjectId, path: &str) -> Result<Option<Rc<Proposal>>> {
-    let text = crate::repo::decode(git.blob(id)?).ok();
-    Ok(text
-        .and_then(|t| Proposal::parse_front_matter(path, t))
-        .map(Rc::new))
-}
-
-impl Parsed {
-    fn council(&mut self, git: &Git, id: ObjectId) -> Result<Option<Rc<Council>>> {
-        if let Some(c) = self.councils.get(&id) {
-            return Ok(c.clone());
-        }
-        let c = crate::repo::decode(git.blob(id)?)
-            .ok()
-            .and_then(|t| Council::parse(t).ok())
-            .map(|(c, _)| Rc::new(c));
-        self.councils.insert(id, c.clone());
-        Ok(c)
+/// What kind of governed file a path is.
+fn kind_of(path: &str) -> u8 {
+    if path == council::FILE {
+        1
+    } else if proposal_path(path) {
+        2
+    } else if record_name(path).is_some() {
+        3
+    } else {
+        0
     }
 }
 
-/// Checks every commit reachable from HEAD and not from `since`.
-pub fn audit(root: &Path, git: &Git, since: Option<ObjectId>) -> Result<Report> {
+fn proposal_path(path: &str) -> bool {
+    path.strip_prefix("proposals/")
+        .is_some_and(|n| n.ends_with(".md") && !n.contains('/'))
+}
+
+/// `decisions/<D>.toml` → D.
+fn record_name(path: &str) -> Option<&str> {
+    let n = path.strip_prefix("decisions/")?.strip_suffix(".toml")?;
+    (!n.contains('/')).then_some(n)
+}
+
+/// `votes/<D>/<X>.toml` → (D, X).
+fn ballot_path(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("votes/")?;
+    let (decision, file) = rest.split_once('/')?;
+    let who = file.strip_suffix(".toml")?;
+    (!who.contains('/')).then_some((decision, who))
+}
+
+impl Cache {
+    fn item(&mut self, git: &Git, path: &str, entry: Entry) -> Result<Item> {
+        let kind = kind_of(path);
+        if entry.special.is_some() || kind == 0 {
+            return Ok(Item {
+                entry,
+                parsed: Parsed::Other,
+            });
+        }
+        if let Some(p) = self.parsed.get(&(entry.id, kind)) {
+            return Ok(Item {
+                entry,
+                parsed: p.clone(),
+            });
+        }
+        let text = crate::repo::decode(git.blob(entry.id)?).ok();
+        let parsed = match kind {
+            1 => Parsed::Council(
+                text.and_then(|t| Council::parse(t).ok())
+                    .map(|(c, _)| Rc::new(c)),
+            ),
+            2 => Parsed::Proposal(
+                text.and_then(|t| Proposal::parse_front_matter(path, t))
+                    .map(Rc::new),
+            ),
+            _ => Parsed::Record(text.and_then(|t| {
+                let name = record_name(path).unwrap_or_default();
+                Record::parse(path, name, t).0.map(Rc::new)
+            })),
+        };
+        // Proposals are parsed with their path; a blob at another path is parsed again.
+        if kind != 2 {
+            self.parsed.insert((entry.id, kind), parsed.clone());
+        }
+        Ok(Item { entry, parsed })
+    }
+}
+
+impl State {
+    /// Applies `changes`; returns the items they replaced (for the state before).
+    fn apply(
+        &mut self,
+        git: &Git,
+        cache: &mut Cache,
+        changes: &[Change],
+    ) -> Result<HashMap<String, Option<Item>>> {
+        let mut old = HashMap::with_capacity(changes.len());
+        for ch in changes {
+            let prev = match ch.new {
+                Some(e) => {
+                    let item = cache.item(git, &ch.path, e)?;
+                    self.files.insert(ch.path.clone(), item)
+                }
+                None => self.files.remove(&ch.path),
+            };
+            old.insert(ch.path.clone(), prev);
+        }
+        Ok(old)
+    }
+
+    /// Moves the state to `target` by the difference of the two trees.
+    fn move_to(&mut self, git: &Git, cache: &mut Cache, target: Option<ObjectId>) -> Result<()> {
+        if self.at == target {
+            return Ok(());
+        }
+        match target {
+            None => *self = State::default(),
+            Some(t) => {
+                let changes = git.diff(self.at, t)?;
+                self.apply(git, cache, &changes)?;
+                self.at = Some(t);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything a row's check sees: the commit, the state after it, what its changes replaced,
+/// and when the change counts as made.
+struct Judge<'a> {
+    git: &'a Git,
+    commit: &'a CommitInfo,
+    after: &'a State,
+    old: &'a HashMap<String, Option<Item>>,
+    changes: &'a [Change],
+    /// When the change counts as made; `None` for a commit off the first-parent line (judged
+    /// for time at the merge that brings it in).
+    time: Option<DateTime<Utc>>,
+    /// The change is the branch's, brought in by a merge: its author was judged on the branch.
+    covered: bool,
+    /// The commit is the first of the history.
+    import: bool,
+    out: Vec<Diagnostic>,
+    ballots: usize,
+    decisions: BTreeSet<String>,
+}
+
+/// A person the table names: id, email and key.
+struct Person<'a> {
+    id: &'a str,
+    email: &'a str,
+    key: Option<&'a str>,
+}
+
+impl<'a> From<&'a Elector> for Person<'a> {
+    fn from(e: &'a Elector) -> Self {
+        Person {
+            id: &e.id,
+            email: &e.email,
+            key: e.key.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a council::Delegate> for Person<'a> {
+    fn from(d: &'a council::Delegate) -> Self {
+        Person {
+            id: &d.id,
+            email: &d.email,
+            key: d.key.as_deref(),
+        }
+    }
+}
+
+impl Judge<'_> {
+    fn before_item(&self, path: &str) -> Option<&Item> {
+        match self.old.get(path) {
+            Some(o) => o.as_ref(),
+            None => self.after.files.get(path),
+        }
+    }
+
+    fn before_council(&self) -> Option<&Council> {
+        match self.before_item(council::FILE).map(|i| &i.parsed) {
+            Some(Parsed::Council(c)) => c.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn before_proposal(&self, path: &str) -> Option<&Proposal> {
+        match self.before_item(path).map(|i| &i.parsed) {
+            Some(Parsed::Proposal(p)) => p.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn before_record(&self, name: &str) -> Option<&Record> {
+        match self.before_item(&record::path(name)).map(|i| &i.parsed) {
+            Some(Parsed::Record(r)) => r.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The records before the commit: every changed one as it was, the rest as they are.
+    fn before_records(&self) -> Vec<&Record> {
+        let mut names: BTreeSet<String> =
+            self.after.records().map(|r| r.decision.clone()).collect();
+        for (path, _) in self.old.iter() {
+            if let Some(n) = record_name(path) {
+                names.insert(n.to_owned());
+            }
+        }
+        names.iter().filter_map(|n| self.before_record(n)).collect()
+    }
+
+    /// The process document in force before the commit.
+    fn before_process(&self) -> Option<(String, &Proposal)> {
+        let id = self.before_council()?.process.as_ref()?.value;
+        let mut paths: BTreeSet<&String> = self
+            .after
+            .files
+            .range("proposals/".to_owned().."proposals0".to_owned())
+            .map(|(k, _)| k)
+            .collect();
+        paths.extend(self.old.keys().filter(|k| proposal_path(k)));
+        paths.into_iter().find_map(|path| {
+            self.before_proposal(path)
+                .filter(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+                .map(|p| (path.clone(), p))
+        })
+    }
+
+    /// The change of `path` in this commit, if any.
+    fn change(&self, path: &str) -> Option<&Change> {
+        self.changes.iter().find(|c| c.path == path)
+    }
+
+    fn report(&mut self, rule: &'static str, file: &str, msg: String) {
+        self.out.push(violation(rule, self.commit, file, msg));
+    }
+
+    /// A finding pointing into the new text of `file` (e.g. at its status line).
+    fn report_at(
+        &mut self,
+        rule: &'static str,
+        p: &Proposal,
+        span: std::ops::Range<usize>,
+        msg: String,
+    ) {
+        let d = Diagnostic::at(
+            rule,
+            &p.file,
+            &p.source,
+            span,
+            format!("commit {}: {msg}", self.commit.describe()),
+        )
+        .in_commit(self.commit.id.to_string());
+        self.out.push(d);
+    }
+
+    /// Whether the commit is authored (and signed, where there is a key) by `who`; reports
+    /// why not under `rule`, saying what `what` the person was needed for.
+    fn authored_by(&mut self, who: Person<'_>, file: &str, what: &str) -> bool {
+        if self.covered {
+            return true;
+        }
+        if !who.email.eq_ignore_ascii_case(&self.commit.email) {
+            let rule = if file.starts_with("votes/") {
+                "ballot-author"
+            } else if file == council::FILE {
+                "council-change"
+            } else {
+                "record-change"
+            };
+            self.report(
+                rule,
+                file,
+                format!(
+                    "{what}, which only {} ({}) may do; the commit is authored by {}",
+                    who.id, who.email, self.commit.email
+                ),
+            );
+            return false;
+        }
+        if let Some(key) = who.key {
+            let problem = match self.git.signature(self.commit.id) {
+                None => Some("the commit is not signed".to_owned()),
+                Some((sig, payload)) => crate::sign::verify(key, &sig, &payload).err(),
+            };
+            if let Some(why) = problem {
+                let rule = if file.starts_with("votes/") {
+                    "ballot-signature"
+                } else if file == council::FILE {
+                    "council-change"
+                } else {
+                    "record-change"
+                };
+                self.report(
+                    rule,
+                    file,
+                    format!(
+                        "{what}, but {why}: {}'s commits must carry an SSH signature by their key",
+                        who.id
+                    ),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The count of decision `name`'s record over the ballots at this commit, as of `at`.
+    fn count(
+        &self,
+        rec: &Record,
+        at: DateTime<Utc>,
+        with_casting: bool,
+    ) -> Result<decision::Tally> {
+        let mut ballots = Vec::new();
+        let mut casting = None;
+        for (path, item) in self.after.votes(&rec.decision) {
+            let Some((d, who)) = ballot_path(path) else {
+                continue;
+            };
+            if item.entry.special.is_some() {
+                continue;
+            }
+            let text = crate::repo::decode(self.git.blob(item.entry.id)?).unwrap_or_default();
+            if who == "casting" {
+                if with_casting {
+                    casting = Some(Casting::parse(path, d, text).0);
+                }
+            } else {
+                let (ballot, diags) = Ballot::parse(path, &text);
+                ballots.push(BallotFile {
+                    file: path.clone(),
+                    decision: d.to_owned(),
+                    delegate: who.to_owned(),
+                    source: text,
+                    ballot,
+                    malformed: diags.iter().any(|d| d.rule != "unknown-field"),
+                });
+            }
+        }
+        let d = decision::Decision {
+            name: rec.decision.clone(),
+            record: Some(rec),
+            proposals: Vec::new(),
+            ballots: ballots.iter().collect(),
+            casting: casting.as_ref(),
+        };
+        Ok(decision::count(&d, at))
+    }
+}
+
+fn violation(rule: &'static str, c: &CommitInfo, file: &str, msg: String) -> Diagnostic {
+    Diagnostic::file(rule, file, format!("commit {}: {msg}", c.describe()))
+        .in_commit(c.id.to_string())
+}
+
+fn verb(ch: &Change) -> &'static str {
+    match (ch.old, ch.new) {
+        (None, _) => "added",
+        (_, None) => "deleted",
+        _ => "changed",
+    }
+}
+
+fn rfc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+// ---- The rows' checks ------------------------------------------------------------------------
+
+fn ballot(j: &mut Judge<'_>, ch: &Change) {
+    let Some((name, who)) = ballot_path(&ch.path) else {
+        return;
+    };
+    j.ballots += 1;
+    j.decisions.insert(name.to_owned());
+    let v = verb(ch);
+    // A cancelled vote's ballots go with its record.
+    if ch.new.is_none()
+        && j.before_record(name).is_some_and(|r| !r.is_closed())
+        && j.change(&record::path(name))
+            .is_some_and(|c| c.new.is_none())
+    {
+        return;
+    }
+    let Some(rec) = j.before_record(name).cloned() else {
+        j.report(
+            "ballot-timing",
+            &ch.path,
+            format!(
+                "{v} {} while decision `{name}` had no record: ballots are cast after `council open {name}`",
+                ch.path
+            ),
+        );
+        return;
+    };
+    if let Some(c) = &rec.closed {
+        j.report(
+            "ballot-timing",
+            &ch.path,
+            format!(
+                "{v} {} after decision `{name}` was closed at {}",
+                ch.path,
+                c.at.to_rfc3339()
+            ),
+        );
+        return;
+    }
+    let Some(elector) = rec.elector(who).cloned() else {
+        j.report(
+            "ballot-author",
+            &ch.path,
+            format!(
+                "{v} {}, but `{who}` is not an elector of decision `{name}` ({} names {})",
+                ch.path,
+                rec.file,
+                rec.electors
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        return;
+    };
+    let (opened, closes) = (
+        rec.opened.with_timezone(&Utc),
+        rec.closes.with_timezone(&Utc),
+    );
+    let what = format!("{v} {}", ch.path);
+    if !j.authored_by((&elector).into(), &ch.path, &what) {
+        return;
+    }
+    if let Some(t) = j.time {
+        if t < opened {
+            j.report(
+                "ballot-timing",
+                &ch.path,
+                format!(
+                    "{what} at {}, before voting opened at {}",
+                    rfc(t),
+                    rfc(opened)
+                ),
+            );
+        } else if t >= closes {
+            j.report(
+                "ballot-timing",
+                &ch.path,
+                format!(
+                    "{what} at {}, after the window closed at {}",
+                    rfc(t),
+                    rfc(closes)
+                ),
+            );
+        }
+    }
+}
+
+fn casting(j: &mut Judge<'_>, ch: &Change) {
+    let Some((name, _)) = ballot_path(&ch.path) else {
+        return;
+    };
+    j.decisions.insert(name.to_owned());
+    let v = verb(ch);
+    if ch.new.is_none()
+        && j.before_record(name).is_some_and(|r| !r.is_closed())
+        && j.change(&record::path(name))
+            .is_some_and(|c| c.new.is_none())
+    {
+        return;
+    }
+    let Some(rec) = j.before_record(name).cloned() else {
+        j.report(
+            "ballot-timing",
+            &ch.path,
+            format!("{v} {} while decision `{name}` had no record", ch.path),
+        );
+        return;
+    };
+    if rec.is_closed() {
+        j.report(
+            "ballot-timing",
+            &ch.path,
+            format!("{v} {} after decision `{name}` was closed", ch.path),
+        );
+        return;
+    }
+    let Some(chair) = rec.chair.clone() else {
+        j.report(
+            "ballot-author",
+            &ch.path,
+            format!(
+                "{v} {}, but {} names no chair to cast a deciding vote",
+                ch.path, rec.file
+            ),
+        );
+        return;
+    };
+    let person = rec
+        .elector(&chair)
+        .map(|e| (e.email.clone(), e.key.clone()))
+        .or_else(|| {
+            j.before_council()
+                .and_then(|c| c.delegate(&chair))
+                .map(|d| (d.email.clone(), d.key.clone()))
+        })
+        .unwrap_or_default();
+    let what = format!("{v} {} (the casting vote)", ch.path);
+    let who = Person {
+        id: &chair,
+        email: &person.0,
+        key: person.1.as_deref(),
+    };
+    if !j.authored_by(who, &ch.path, &what) {
+        return;
+    }
+    let at = j.time.unwrap_or(rec.closes.with_timezone(&Utc));
+    match j.count(&rec, at, false) {
+        Ok(t) if t.state == DState::Tie => {}
+        Ok(t) => j.report(
+            "ballot-timing",
+            &ch.path,
+            format!("{what} while the count was {}, not a tie", t.state.as_str()),
+        ),
+        Err(e) => j.report("ballot-timing", &ch.path, format!("{what}: {e:#}")),
+    }
+}
+
+fn record_created(j: &mut Judge<'_>, ch: &Change) {
+    let Some(name) = record_name(&ch.path) else {
+        return;
+    };
+    j.decisions.insert(name.to_owned());
+    let Some(rec) = j.after.record(name).cloned() else {
+        j.report(
+            "record-change",
+            &ch.path,
+            format!("added {}, which is not a valid decision record", ch.path),
+        );
+        return;
+    };
+    let mut problems: Vec<String> = Vec::new();
+    let Some(council) = j.before_council().cloned() else {
+        j.report(
+            "record-change",
+            &ch.path,
+            format!("added {} while there was no council.toml", ch.path),
+        );
+        return;
+    };
+    // Who: a delegate as council.toml stood; the chair where the rules say so.
+    let process = j.before_process().map(|(_, p)| p.clone());
+    let rules = process
+        .as_ref()
+        .and_then(|p| p.rules.as_ref().map(|r| r.value.clone()))
+        .unwrap_or_default();
+    let Some(opener) = council.delegate(&rec.opened_by) else {
+        j.report(
+            "record-change",
+            &ch.path,
+            format!(
+                "added {}, opened by `{}`, who is not a delegate in council.toml",
+                ch.path, rec.opened_by
+            ),
+        );
+        return;
+    };
+    if rules.open_by_chair && council.chair.as_ref().map(|c| c.value.as_str()) != Some(&opener.id) {
+        problems.push(format!(
+            "the rules say only the chair opens a vote, and {} is not the chair",
+            opener.id
+        ));
+    }
+    let what = format!("opened decision `{name}` as {}", opener.id);
+    if !j.authored_by(opener.into(), &ch.path, &what) {
+        return;
+    }
+    // Rules, chair and electors exactly as they stood.
+    match (&process, council.process.as_ref()) {
+        (Some(p), Some(pid))
+            if p.kind
+                .as_ref()
+                .is_some_and(|k| k.value == crate::model::status::Type::Process)
+                && p.status
+                    .as_ref()
+                    .is_some_and(|s| matches!(s.value, Status::Accepted | Status::Active)) =>
+        {
+            if rec.process != pid.value {
+                problems.push(format!(
+                    "its rules come from process document {}, but council.toml names {}",
+                    rec.process, pid.value
+                ));
+            }
+        }
+        _ => problems.push(
+            "council.toml named no Accepted or Active process document, so no rules were in force"
+                .into(),
+        ),
+    }
+    if RuleTerms::of(&rec.rules) != RuleTerms::of(&rules) {
+        problems.push(format!(
+            "its [rules] differ from the rules in force ({:?} against {:?})",
+            RuleTerms::of(&rec.rules),
+            RuleTerms::of(&rules)
+        ));
+    }
+    let chair = council.chair.as_ref().map(|c| c.value.as_str());
+    if rec.chair.as_deref() != chair {
+        problems.push(format!(
+            "its chair is {:?}, but council.toml's chair was {:?}",
+            rec.chair, chair
+        ));
+    }
+    let day = rec.opened.date_naive();
+    let expected: Vec<Elector> = council
+        .delegates
+        .iter()
+        .filter(|d| d.serves_on(day))
+        .map(|d| Elector {
+            id: d.id.clone(),
+            email: d.email.clone(),
+            key: d.key.clone(),
+        })
+        .collect();
+    let mut got = rec.electors.clone();
+    got.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut want = expected;
+    want.sort_by(|a, b| a.id.cmp(&b.id));
+    let key = |e: &Elector| {
+        (
+            e.id.clone(),
+            e.email.to_ascii_lowercase(),
+            e.key
+                .as_deref()
+                .map(|k| k.split_whitespace().take(2).collect::<Vec<_>>().join(" ")),
+        )
+    };
+    if got.iter().map(key).collect::<Vec<_>>() != want.iter().map(key).collect::<Vec<_>>() {
+        problems.push(format!(
+            "its electors ({}) are not council.toml's delegates serving on {day} with their emails and keys ({})",
+            got.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", "),
+            want.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    // Options: the decision's proposals in Discussion, each moved to Voting with its text pinned.
+    let mut candidates: BTreeMap<u32, (String, Proposal)> = BTreeMap::new();
+    let mut paths: BTreeSet<String> = j
+        .after
+        .files
+        .range("proposals/".to_owned().."proposals0".to_owned())
+        .map(|(k, _)| k.clone())
+        .collect();
+    paths.extend(j.old.keys().filter(|k| proposal_path(k)).cloned());
+    for path in &paths {
+        if let Some(p) = j.before_proposal(path)
+            && p.decision().as_deref() == Some(name)
+            && p.status
+                .as_ref()
+                .is_some_and(|s| s.value == Status::Discussion)
+            && let Some(id) = &p.id
+        {
+            candidates.insert(id.value, (path.clone(), p.clone()));
+        }
+    }
+    let got_ids: BTreeSet<u32> = rec.options.iter().map(|o| o.id).collect();
+    let want_ids: BTreeSet<u32> = candidates.keys().copied().collect();
+    if got_ids != want_ids {
+        problems.push(format!(
+            "its options ({}) are not the proposals of `{name}` that were in Discussion ({})",
+            got_ids
+                .iter()
+                .map(|i| format!("{i:04}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            want_ids
+                .iter()
+                .map(|i| format!("{i:04}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for o in &rec.options {
+        let Some((path, before)) = candidates.get(&o.id) else {
+            continue;
+        };
+        if &o.file != path {
+            problems.push(format!(
+                "option {} names {}, but it is {path}",
+                o.name(),
+                o.file
+            ));
+        }
+        if before.kind.as_ref().map(|k| k.value) != Some(o.kind) {
+            problems.push(format!(
+                "option {} is recorded as {}, which is not its type",
+                o.name(),
+                o.kind
+            ));
+        }
+        if rules.majority_for(o.kind) != o.majority {
+            problems.push(format!(
+                "option {} needs {} by the rules, not {}",
+                o.name(),
+                rules.majority_for(o.kind),
+                o.majority
+            ));
+        }
+        match j.after.files.get(path) {
+            Some(item) if item.entry.id.to_string() == o.text => {}
+            _ => problems.push(format!(
+                "option {}'s text pin {} is not {} as this commit leaves it",
+                o.name(),
+                o.text,
+                path
+            )),
+        }
+        if j.after
+            .proposal(path)
+            .and_then(|p| p.status.as_ref())
+            .map(|s| s.value)
+            != Some(Status::Voting)
+        {
+            problems.push(format!("{path} does not move to Voting with the record"));
+        }
+    }
+    // The window.
+    let (opened, closes) = (
+        rec.opened.with_timezone(&Utc),
+        rec.closes.with_timezone(&Utc),
+    );
+    if closes - opened > Duration::days(crate::cmd::open::MAX_DAYS) {
+        problems.push(format!(
+            "its window of {} days is longer than {} days",
+            (closes - opened).num_days(),
+            crate::cmd::open::MAX_DAYS
+        ));
+    }
+    if let Some(t) = j.time {
+        if opened > t + SKEW {
+            problems.push(format!(
+                "it opens at {}, after the commit ({})",
+                rfc(opened),
+                rfc(t)
+            ));
+        }
+        if closes <= t {
+            problems.push(format!(
+                "its window closed at {}, before the commit ({})",
+                rfc(closes),
+                rfc(t)
+            ));
+        }
+    }
+    if j.after.votes(name).next().is_some() {
+        problems.push(format!("votes/{name}/ already holds ballots"));
+    }
+    for why in problems {
+        j.report("record-change", &ch.path, format!("{what}, but {why}"));
+    }
+}
+
+fn record_closed(j: &mut Judge<'_>, ch: &Change) {
+    let Some(name) = record_name(&ch.path) else {
+        return;
+    };
+    j.decisions.insert(name.to_owned());
+    let (Some(before), Some(after)) = (
+        j.before_record(name).cloned(),
+        j.after.record(name).cloned(),
+    ) else {
+        return;
+    };
+    let Some(closed) = after.closed.clone() else {
+        return;
+    };
+    let what = format!("closed decision `{name}`");
+    let at = closed.at.with_timezone(&Utc);
+    if let Some(t) = j.time
+        && at > t + SKEW
+    {
+        j.report(
+            "record-change",
+            &ch.path,
+            format!("{what} as of {}, after the commit ({})", rfc(at), rfc(t)),
+        );
+    }
+    if at < before.opened.with_timezone(&Utc) {
+        j.report(
+            "record-change",
+            &ch.path,
+            format!("{what} as of {}, before it opened", rfc(at)),
+        );
+    }
+    match j.count(&after, at, true) {
+        Ok(t) if t.agrees_with(&closed) && t.state == DState::Decided => {}
+        Ok(t) => j.report(
+            "status-tally",
+            &ch.path,
+            format!(
+                "{what} as {} with winners [{}] and outcome {:?}, but the count of the record over the ballots at that commit is {} with winners [{}] and outcome {:?}",
+                closed.state.as_str(),
+                closed.winners.join(", "),
+                closed.outcome,
+                t.state.as_str(),
+                t.count.winner_names().join(", "),
+                t.outcome
+            ),
+        ),
+        Err(e) => j.report("status-tally", &ch.path, format!("{what}: {e:#}")),
+    }
+    for o in &before.options {
+        let expected = closed.outcome.get(&o.name()).copied();
+        let now = j
+            .after
+            .proposal(&o.file)
+            .and_then(|p| p.status.as_ref())
+            .map(|s| s.value);
+        if now != expected {
+            j.report(
+                "status-tally",
+                &o.file,
+                format!(
+                    "{what}, which sets {} to {}, but it is {}",
+                    o.file,
+                    expected.map_or("nothing".into(), |e| e.to_string()),
+                    now.map_or("missing".into(), |s| s.to_string())
+                ),
+            );
+        }
+    }
+}
+
+fn record_removed(j: &mut Judge<'_>, ch: &Change) {
+    let Some(name) = record_name(&ch.path) else {
+        return;
+    };
+    j.decisions.insert(name.to_owned());
+    let Some(rec) = j.before_record(name).cloned() else {
+        return;
+    };
+    let who_id = rec.canceller().to_owned();
+    let person = rec
+        .elector(&who_id)
+        .map(|e| (e.email.clone(), e.key.clone()))
+        .or_else(|| {
+            j.before_council()
+                .and_then(|c| c.delegate(&who_id))
+                .map(|d| (d.email.clone(), d.key.clone()))
+        })
+        .unwrap_or_default();
+    let what = format!("cancelled decision `{name}` (removed {})", ch.path);
+    let who = Person {
+        id: &who_id,
+        email: &person.0,
+        key: person.1.as_deref(),
+    };
+    if !j.authored_by(who, &ch.path, &what) {
+        return;
+    }
+    if j.after.votes(name).next().is_some() {
+        j.report(
+            "record-change",
+            &ch.path,
+            format!("{what}, but left its ballots in votes/{name}/"),
+        );
+    }
+    for o in &rec.options {
+        let now = j
+            .after
+            .proposal(&o.file)
+            .and_then(|p| p.status.as_ref())
+            .map(|s| s.value);
+        if now.is_some() && now != Some(Status::Discussion) {
+            j.report(
+                "record-change",
+                &o.file,
+                format!(
+                    "{what}, but {} is {} instead of back in Discussion",
+                    o.file,
+                    now.map_or("?".into(), |s| s.to_string())
+                ),
+            );
+        }
+    }
+}
+
+fn record_other(j: &mut Judge<'_>, ch: &Change) {
+    let name = record_name(&ch.path).unwrap_or_default().to_owned();
+    j.decisions.insert(name.clone());
+    let before = j.before_record(&name);
+    let why = match (before, ch.new) {
+        (Some(b), None) if b.is_closed() => "deleted a closed decision record".to_owned(),
+        (None, None) => format!("deleted {}", ch.path),
+        (Some(b), Some(_)) if b.is_closed() => "changed a closed decision record".to_owned(),
+        (None, Some(_)) => format!("changed {}, which did not parse before", ch.path),
+        _ => match j.after.record(&name) {
+            None => format!(
+                "changed {} into something that is not a valid record",
+                ch.path
+            ),
+            Some(a) if before.is_some_and(|b| b.terms() != a.terms()) => format!(
+                "changed what {} fixes (options, electors, window or rules)",
+                ch.path
+            ),
+            _ => format!("changed {}", ch.path),
+        },
+    };
+    j.report(
+        "record-change",
+        &ch.path,
+        format!("{why}: nobody may change a decision record except by open, close and cancel"),
+    );
+}
+
+/// Whether two versions of a proposal differ in more than `status` and `resolved`.
+fn beyond_status(old: &str, new: &str) -> Option<usize> {
+    use crate::model::proposal::{FrontMatter, split_front_matter};
+    let parts = |s: &str| match split_front_matter(s) {
+        FrontMatter::Found { toml } => {
+            let doc = s[toml.clone()].parse::<toml_edit::DocumentMut>().ok();
+            Some((doc, toml.end))
+        }
+        FrontMatter::Problem { .. } => None,
+    };
+    // The first line of the new text that differs, status and resolved lines aside.
+    let first_diff_line = || {
+        let keep = |l: &(usize, &str)| {
+            let t = l.1.trim_start();
+            !(t.starts_with("status") || t.starts_with("resolved"))
+        };
+        let a: Vec<(usize, &str)> = old.lines().enumerate().filter(keep).collect();
+        let b: Vec<(usize, &str)> = new.lines().enumerate().filter(keep).collect();
+        let at = a.iter().zip(&b).position(|(x, y)| x.1 != y.1);
+        match at {
+            Some(i) => b[i].0 + 1,
+            None => b
+                .get(a.len().min(b.len()))
+                .map_or(new.lines().count(), |l| l.0 + 1),
+        }
+    };
+    let (Some((Some(mut a), ea)), Some((Some(mut b), eb))) = (parts(old), parts(new)) else {
+        return Some(first_diff_line());
+    };
+    for k in ["status", "resolved"] {
+        a.remove(k);
+        b.remove(k);
+    }
+    let norm = |d: &toml_edit::DocumentMut| d.to_string();
+    if norm(&a) != norm(&b) || old[ea..] != new[eb..] {
+        return Some(first_diff_line());
+    }
+    None
+}
+
+fn proposal_in_voting(j: &mut Judge<'_>, ch: &Change) {
+    let Some(rec) = j
+        .before_records()
+        .into_iter()
+        .find(|r| !r.is_closed() && r.options.iter().any(|o| o.file == ch.path))
+        .cloned()
+    else {
+        return;
+    };
+    let rec_change = j.change(&rec.file).cloned();
+    let closing = rec_change.as_ref().is_some_and(|c| c.new.is_some())
+        && j.after.record(&rec.decision).is_some_and(|r| r.is_closed());
+    let cancelling = rec_change.as_ref().is_some_and(|c| c.new.is_none());
+    let old_text = j
+        .before_item(&ch.path)
+        .and_then(|i| j.git.blob(i.entry.id).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    let new_text = ch
+        .new
+        .and_then(|e| j.git.blob(e.id).ok())
+        .and_then(|b| String::from_utf8(b).ok());
+    let Some(new_text) = new_text else {
+        // Deletion: proposal-identity reports it.
+        return;
+    };
+    if !(closing || cancelling) {
+        let line = old_text
+            .lines()
+            .zip(new_text.lines())
+            .position(|(a, b)| a != b)
+            .map_or(1, |i| i + 1);
+        let d = Diagnostic::at_line(
+            "frozen-text",
+            &ch.path,
+            &new_text,
+            line,
+            1,
+            format!(
+                "commit {}: changed {} (line {line}) while it is in Voting: the text voted on is pinned by {} until `council close` or `council cancel`",
+                j.commit.describe(),
+                ch.path,
+                rec.file
+            ),
+        )
+        .in_commit(j.commit.id.to_string());
+        j.out.push(d);
+        return;
+    }
+    if let Some(line) = beyond_status(&old_text, &new_text) {
+        let d = Diagnostic::at_line(
+            "frozen-text",
+            &ch.path,
+            &new_text,
+            line,
+            1,
+            format!(
+                "commit {}: {} {} and also changed more than its status (line {line}): the text voted on stays as {} pins it",
+                j.commit.describe(),
+                if closing { "closed the vote on" } else { "cancelled the vote on" },
+                ch.path,
+                rec.file
+            ),
+        )
+        .in_commit(j.commit.id.to_string());
+        j.out.push(d);
+    }
+}
+
+fn proposal_recorded(j: &mut Judge<'_>, ch: &Change) {
+    let Some(rec) = j
+        .before_records()
+        .into_iter()
+        .find(|r| r.options.iter().any(|o| o.file == ch.path))
+        .cloned()
+    else {
+        return;
+    };
+    if ch.new.is_none() {
+        j.report(
+            "proposal-identity",
+            &ch.path,
+            format!(
+                "deleted {}, which {} names: a voted proposal is never deleted or renamed",
+                ch.path, rec.file
+            ),
+        );
+        return;
+    }
+    let old_id = j
+        .before_proposal(&ch.path)
+        .and_then(|p| p.id.as_ref())
+        .map(|i| i.value);
+    let new_id = j
+        .after
+        .proposal(&ch.path)
+        .and_then(|p| p.id.as_ref())
+        .map(|i| i.value);
+    if old_id != new_id {
+        j.report(
+            "proposal-identity",
+            &ch.path,
+            format!(
+                "changed the id of {} from {:?} to {:?}, but {} names it by its id",
+                ch.path, old_id, new_id, rec.file
+            ),
+        );
+    }
+}
+
+fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
+    let Some(new) = j.after.proposal(&ch.path).cloned() else {
+        return;
+    };
+    let new_status = new.status.as_ref().map(|s| s.value);
+    let old = j.before_proposal(&ch.path).cloned().or_else(|| {
+        // A rename keeps its history: the same id, deleted elsewhere in this commit.
+        let id = new.id.as_ref()?.value;
+        j.changes
+            .iter()
+            .filter(|c| c.new.is_none() && proposal_path(&c.path))
+            .find_map(|c| {
+                j.before_proposal(&c.path)
+                    .filter(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+                    .cloned()
+            })
+    });
+    let span = new.status.as_ref().map_or(0..0, |s| s.span.clone());
+    let Some(old) = old else {
+        if !j.covered && !j.import && new_status.is_some_and(|s| s != Status::Draft) {
+            j.report_at(
+                "proposal-start",
+                &new,
+                span,
+                format!(
+                    "added {} as {}; a new proposal starts as Draft",
+                    ch.path,
+                    new_status.map_or("?".into(), |s| s.to_string())
+                ),
+            );
+        }
+        return;
+    };
+    let (Some(from), Some(to)) = (old.status.as_ref().map(|s| s.value), new_status) else {
+        return;
+    };
+    if from == to {
+        return;
+    }
+    let kind = old.kind.as_ref().or(new.kind.as_ref()).map(|k| k.value);
+    if let Some(kind) = kind
+        && !from.can_move_to(to, kind)
+    {
+        j.report_at(
+            "status-transition",
+            &new,
+            span.clone(),
+            format!(
+                "moved {} from {from} to {to}, which is not an allowed transition",
+                ch.path
+            ),
+        );
+        return;
+    }
+    if to == Status::Voting {
+        let id = new.id.as_ref().map(|i| i.value);
+        let opened = j.changes.iter().any(|c| {
+            c.old.is_none()
+                && record_name(&c.path).is_some_and(|n| {
+                    j.after
+                        .record(n)
+                        .is_some_and(|r| id.is_some_and(|id| r.option(id).is_some()))
+                })
+        });
+        if !opened {
+            j.report_at(
+                "status-transition",
+                &new,
+                span,
+                format!(
+                    "moved {} to Voting without a decision record listing it: a vote opens with `council open`",
+                    ch.path
+                ),
+            );
+        }
+    } else if from == Status::Voting {
+        let in_open_record = j
+            .before_records()
+            .iter()
+            .any(|r| !r.is_closed() && r.options.iter().any(|o| o.file == ch.path));
+        let handled = in_open_record
+            && j.changes.iter().any(|c| {
+                record_name(&c.path).is_some_and(|n| {
+                    j.before_record(n)
+                        .is_some_and(|r| r.options.iter().any(|o| o.file == ch.path))
+                        && (c.new.is_none() || j.after.record(n).is_some_and(|r| r.is_closed()))
+                })
+            });
+        if !handled {
+            j.report_at(
+                "status-transition",
+                &new,
+                span,
+                format!(
+                    "moved {} out of Voting to {to} by hand: only `council close` (with [closed] in its record) or `council cancel` does that",
+                    ch.path
+                ),
+            );
+        } else if j
+            .change(&format!(
+                "decisions/{}.toml",
+                new.decision().unwrap_or_default()
+            ))
+            .is_some_and(|c| c.new.is_none())
+            && to != Status::Discussion
+        {
+            j.report_at(
+                "status-transition",
+                &new,
+                span,
+                format!(
+                    "cancelled the vote but moved {} to {to}, not Discussion",
+                    ch.path
+                ),
+            );
+        }
+    }
+}
+
+fn process_rules(j: &mut Judge<'_>, ch: &Change) {
+    let Some((path, before)) = j.before_process() else {
+        return;
+    };
+    if path != ch.path {
+        return;
+    }
+    let old = before.rules.as_ref().map(|r| r.value.clone());
+    let new = j
+        .after
+        .proposal(&ch.path)
+        .map(|p| p.rules.as_ref().map(|r| r.value.clone()));
+    let same = match &new {
+        Some(n) => n == &old,
+        None => false,
+    };
+    if !same {
+        let path = ch.path.clone();
+        j.report(
+            "rules-change",
+            &path,
+            format!(
+                "{} the [rules] of {path}, the process document in force: rules change only by accepting a new process document and pointing `process` at it",
+                if ch.new.is_none() { "deleted" } else { "changed" }
+            ),
+        );
+    }
+}
+
+fn council_file(j: &mut Judge<'_>, ch: &Change) {
+    let Some(before) = j.before_council().cloned() else {
+        j.report(
+            "council-change",
+            council::FILE,
+            format!("{} council.toml, which did not exist or parse before: only the first commit brings it in", verb(ch)),
+        );
+        return;
+    };
+    let after = j.after.council().cloned();
+    // A delegate changing only their own name, email and key.
+    let own = after.as_ref().and_then(|a| own_change(&before, a));
+    let authorised = match own {
+        Some(id) => {
+            let d = before
+                .delegate(&id)
+                .expect("a delegate of the old file")
+                .clone();
+            let what = format!("changed {id}'s own entry in council.toml");
+            j.authored_by((&d).into(), council::FILE, &what)
+        }
+        None => match before
+            .chair
+            .as_ref()
+            .and_then(|c| before.delegate(&c.value))
+        {
+            Some(chair) => {
+                let chair = chair.clone();
+                let what = format!(
+                    "changed council.toml ({})",
+                    describe_council_change(&before, after.as_ref())
+                );
+                j.authored_by((&chair).into(), council::FILE, &what)
+            }
+            None => {
+                let ok = j.covered
+                    || before
+                        .delegate_by_email(&j.commit.email)
+                        .is_some_and(|d| d.key.is_none() || signed_by(j, d.key.as_deref()));
+                if !ok {
+                    let what = describe_council_change(&before, after.as_ref());
+                    j.report(
+                        "council-change",
+                        council::FILE,
+                        format!(
+                            "changed council.toml ({what}), which, with no chair, only a delegate may do (signed where they have a key); the commit is authored by {}",
+                            j.commit.email
+                        ),
+                    );
+                }
+                ok
+            }
+        },
+    };
+    if !authorised {
+        return;
+    }
+    if let Some(a) = &after
+        && let Some(pid) = &a.process
+        && a.process.as_ref().map(|p| p.value) != before.process.as_ref().map(|p| p.value)
+    {
+        let ok = j.after.proposal_by_id(pid.value).is_some_and(|p| {
+            p.kind
+                .as_ref()
+                .is_some_and(|k| k.value == crate::model::status::Type::Process)
+                && p.status
+                    .as_ref()
+                    .is_some_and(|s| matches!(s.value, Status::Accepted | Status::Active))
+        });
+        if !ok {
+            j.report(
+                "council-change",
+                council::FILE,
+                format!(
+                    "pointed `process` at {}, which is not an Accepted or Active process document",
+                    pid.value
+                ),
+            );
+        }
+    }
+}
+
+fn signed_by(j: &Judge<'_>, key: Option<&str>) -> bool {
+    let Some(key) = key else { return true };
+    j.git
+        .signature(j.commit.id)
+        .is_some_and(|(sig, payload)| crate::sign::verify(key, &sig, &payload).is_ok())
+}
+
+/// The id of the one delegate whose entry alone changed, in name, email or key only.
+fn own_change(old: &Council, new: &Council) -> Option<String> {
+    if old.name != new.name
+        || old.process.as_ref().map(|p| p.value) != new.process.as_ref().map(|p| p.value)
+        || old.chair.as_ref().map(|c| &c.value) != new.chair.as_ref().map(|c| &c.value)
+        || old.delegates.len() != new.delegates.len()
+        || old.lints.iter().map(|(r, l, _)| (r, l)).collect::<Vec<_>>()
+            != new.lints.iter().map(|(r, l, _)| (r, l)).collect::<Vec<_>>()
+    {
+        return None;
+    }
+    let mut changed = None;
+    for (a, b) in old.delegates.iter().zip(&new.delegates) {
+        if a.id != b.id || a.term != b.term {
+            return None;
+        }
+        if a.name != b.name || a.email != b.email || a.key != b.key {
+            if changed.is_some() {
+                return None;
+            }
+            changed = Some(a.id.clone());
+        }
+    }
+    changed
+}
+
+fn describe_council_change(old: &Council, new: Option<&Council>) -> String {
+    let Some(new) = new else {
+        return "it no longer parses".into();
+    };
+    let ids = |c: &Council| {
+        c.delegates
+            .iter()
+            .map(|d| d.id.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    let (a, b) = (ids(old), ids(new));
+    let mut parts = Vec::new();
+    for added in b.difference(&a) {
+        parts.push(format!("added delegate `{added}`"));
+    }
+    for gone in a.difference(&b) {
+        parts.push(format!("removed delegate `{gone}`"));
+    }
+    for id in a.intersection(&b) {
+        let (x, y) = (old.delegate(id), new.delegate(id));
+        if let (Some(x), Some(y)) = (x, y) {
+            if x.email != y.email {
+                parts.push(format!("changed {id}'s email"));
+            }
+            if x.key != y.key {
+                parts.push(format!("changed {id}'s key"));
+            }
+            if x.term != y.term {
+                parts.push(format!("changed {id}'s term"));
+            }
+        }
+    }
+    if old.chair.as_ref().map(|c| &c.value) != new.chair.as_ref().map(|c| &c.value) {
+        parts.push("changed the chair".into());
+    }
+    if old.process.as_ref().map(|p| p.value) != new.process.as_ref().map(|p| p.value) {
+        parts.push("changed `process`".into());
+    }
+    if parts.is_empty() {
+        "edited it".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+// ---- The engine ------------------------------------------------------------------------------
+
+/// The rows that apply to one change.
+fn subjects(j: &Judge<'_>, ch: &Change) -> Vec<Subject> {
+    let mut out = Vec::new();
+    if ch.path == council::FILE {
+        out.push(Subject::CouncilFile);
+    } else if proposal_path(&ch.path) {
+        let records = j.before_records();
+        if records
+            .iter()
+            .any(|r| !r.is_closed() && r.options.iter().any(|o| o.file == ch.path))
+        {
+            out.push(Subject::ProposalInVoting);
+        }
+        if records
+            .iter()
+            .any(|r| r.options.iter().any(|o| o.file == ch.path))
+        {
+            out.push(Subject::ProposalRecorded);
+        }
+        out.push(Subject::ProposalStatus);
+        if j.before_process().is_some_and(|(p, _)| p == ch.path) {
+            out.push(Subject::ProcessRules);
+        }
+    } else if let Some(name) = record_name(&ch.path) {
+        let before = j.before_item(&ch.path).map(|i| &i.parsed);
+        let before = match before {
+            Some(Parsed::Record(r)) => Some(r.as_deref()),
+            Some(_) => Some(None),
+            None => None,
+        };
+        let after = j.after.record(name);
+        out.push(match (before, ch.new, after) {
+            (None, Some(_), _) => Subject::RecordCreated,
+            (Some(Some(b)), None, _) if !b.is_closed() => Subject::RecordRemoved,
+            (Some(Some(b)), Some(_), Some(a))
+                if !b.is_closed() && a.is_closed() && a.terms() == b.terms() =>
+            {
+                Subject::RecordClosed
+            }
+            _ => Subject::RecordOther,
+        });
+    } else if let Some((_, who)) = ballot_path(&ch.path) {
+        out.push(if who == "casting" {
+            Subject::Casting
+        } else {
+            Subject::Ballot
+        });
+    }
+    out
+}
+
+/// Runs every applicable row over every change of one commit.
+fn judge_changes(j: &mut Judge<'_>, changes: &[Change], covered: &HashSet<String>) {
+    for ch in changes {
+        if let Some(e) = ch.new
+            && let Some(why) = e.special
+        {
+            j.report(
+                "non-regular-file",
+                &ch.path,
+                format!("{} {} {why}", verb(ch), ch.path),
+            );
+            continue;
+        }
+        if ["proposals", "decisions", "votes"].contains(&ch.path.as_str()) && ch.new.is_some() {
+            j.report(
+                "non-regular-file",
+                &ch.path,
+                format!("{} {} as a file, where a folder belongs", verb(ch), ch.path),
+            );
+            continue;
+        }
+        if j.import {
+            continue;
+        }
+        j.covered = covered.contains(&ch.path);
+        for s in subjects(j, ch) {
+            let row = TABLE
+                .iter()
+                .find(|r| r.subject == s)
+                .expect("a row per subject");
+            (row.check)(j, ch);
+        }
+        j.covered = false;
+    }
+}
+
+/// Checks every commit reachable from HEAD and not from `since`. With `now` (as `check --base`
+/// runs), every change counts as made now, and commits dated in the future are errors.
+pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> Result<Report> {
     let commits = git.commits(since)?;
+    let chain = git.first_parents(since)?;
+    let on_chain: HashSet<ObjectId> = chain.iter().copied().collect();
+    let import = if since.is_none() {
+        chain.last().copied()
+    } else {
+        None
+    };
     let mut report = Report {
         commits: commits.len(),
         ..Report::default()
     };
+    // Commit times along the first-parent line never go backwards.
+    let mut prev = match since {
+        Some(s) => Some(git.commit(s)?),
+        None => None,
+    };
+    for id in chain.iter().rev() {
+        let c = git.commit(*id)?;
+        if let Some(p) = &prev
+            && c.committed < p.committed
+        {
+            report.diagnostics.push(violation(
+                "commit-time",
+                &c,
+                council::FILE,
+                format!(
+                    "dated {}, before the commit before it on the first-parent line ({}, {}): commit times never go backwards",
+                    c.committed.to_rfc3339(),
+                    p.short(),
+                    p.committed.to_rfc3339()
+                ),
+            ));
+        }
+        if let Some(n) = now
+            && c.committed.with_timezone(&Utc) > n + SKEW
+        {
+            report.diagnostics.push(violation(
+                "commit-time",
+                &c,
+                council::FILE,
+                format!(
+                    "dated {}, in the future (it is now {})",
+                    c.committed.to_rfc3339(),
+                    rfc(n)
+                ),
+            ));
+        }
+        prev = Some(c);
+    }
     let mut state = State::default();
-    let mut parsed = Parsed::default();
+    let mut cache = Cache::default();
     for c in &commits {
-        // The first commit of the whole history is an import; a range's first commit is not.
-        let is_root = c.parents.is_empty();
         if c.shallow_boundary {
             report.diagnostics.push(Diagnostic::file(
                 "history-incomplete",
@@ -134,387 +1737,118 @@ pub fn audit(root: &Path, git: &Git, since: Option<ObjectId>) -> Result<Report> 
                     c.short()
                 ),
             ));
+            state.move_to(git, &mut cache, Some(c.id))?;
+            continue;
         }
-        let parent = c.parents.first().copied();
-        if !is_root && !c.shallow_boundary && state.at != parent {
-            state = rebuild(git, &mut parsed, parent.expect("a parent"))?;
+        let is_import = Some(c.id) == import && c.parents.is_empty();
+        let first = c.parents.first().copied();
+        if c.parents.is_empty() && !is_import {
+            report.diagnostics.push(violation(
+                "history-root",
+                c,
+                council::FILE,
+                "a commit without parents: only the first commit of the history may bring in files unchecked".into(),
+            ));
         }
-        let changes = git.changes(c)?;
-        report.files += changes.len();
-        let trusted = is_root || c.shallow_boundary;
-        let mut next_council = state.council.clone();
-        let mut updates: Vec<(String, Option<Rc<Proposal>>)> = Vec::new();
-        for ch in &changes {
-            if ch.path == council::FILE {
-                next_council = match ch.new {
-                    Some(id) => parsed.council(git, id)?,
-                    None => None,
-                };
-            } else if ch.path.starts_with("proposals/") && ch.path.ends_with(".md") {
-                let new = match ch.new {
-                    Some(id) => parse_proposal(git, id, &ch.path)?,
-                    None => None,
-                };
-                updates.push((ch.path.clone(), new));
-            }
-        }
-        let council_before = state.council.clone().or_else(|| next_council.clone());
-        for ch in &changes {
-            if let Some((decision, file)) = ballot_path(&ch.path) {
-                report.ballots += 1;
-                report.decisions.insert(decision.to_owned());
-                if !trusted {
-                    check_ballot(
-                        git,
+        // Which of a merge's changes the branch brought (its own commits were judged).
+        let mut covered = HashSet::new();
+        let changes = git.diff(first, c.id)?;
+        if c.parents.len() > 1 {
+            let p1 = c.parents[0];
+            for other in &c.parents[1..] {
+                let Some(base) = git.merge_base(p1, *other) else {
+                    report.diagnostics.push(violation(
+                        "history-root",
                         c,
-                        ch,
-                        decision,
-                        file,
-                        council_before.as_deref(),
-                        &state,
-                        &mut report.diagnostics,
-                    );
+                        council::FILE,
+                        format!(
+                            "a merge that joins an unrelated history ({}): its files were never checked",
+                            other.short()
+                        ),
+                    ));
+                    continue;
+                };
+                for ch in &changes {
+                    let theirs = git.entry_at(*other, &ch.path)?;
+                    let old = git.entry_at(base, &ch.path)?;
+                    if theirs == ch.new && old != ch.new {
+                        covered.insert(ch.path.clone());
+                    }
                 }
             }
         }
-        let mut closed: BTreeSet<String> = BTreeSet::new();
-        for (path, new) in &updates {
-            let old = state.proposals.get(path).cloned().or_else(|| {
-                // A renamed proposal keeps its history: the same id, deleted elsewhere.
-                let id = new.as_ref()?.id.as_ref()?.value;
-                let prev = state.by_id(id)?;
-                updates
-                    .iter()
-                    .any(|(p, n)| p == &prev.file && n.is_none())
-                    .then(|| prev.clone())
-            });
-            if trusted {
-                continue;
-            }
-            if let Some(d) = check_proposal(
-                c,
-                path,
-                old.as_deref(),
-                new.as_deref(),
-                &mut report.diagnostics,
-            ) {
-                closed.insert(d);
-            }
-        }
-        for (path, new) in updates {
-            match new {
-                Some(p) => state.insert(path, p),
-                None => state.remove(&path),
-            }
-        }
-        state.council = next_council;
+        state.move_to(git, &mut cache, first)?;
+        let old = state.apply(git, &mut cache, &changes)?;
         state.at = Some(c.id);
-        for d in closed {
-            report.decisions.insert(d.clone());
-            check_outcome(root, git, c, &d, &state, &mut report.diagnostics)?;
-        }
+        report.files += changes.len();
+        let time = match now {
+            Some(n) => Some(n.max(c.committed.with_timezone(&Utc))),
+            None => on_chain
+                .contains(&c.id)
+                .then(|| c.committed.with_timezone(&Utc)),
+        };
+        let mut j = Judge {
+            git,
+            commit: c,
+            after: &state,
+            old: &old,
+            changes: &changes,
+            time,
+            covered: false,
+            import: is_import,
+            out: Vec::new(),
+            ballots: 0,
+            decisions: BTreeSet::new(),
+        };
+        judge_changes(&mut j, &changes, &covered);
+        report.ballots += j.ballots;
+        report.decisions.extend(j.decisions);
+        report.diagnostics.extend(j.out);
     }
     Ok(report)
 }
 
-/// Reads the proposals and council at `commit` from scratch (after a branch switch).
-fn rebuild(git: &Git, parsed: &mut Parsed, commit: ObjectId) -> Result<State> {
-    let mut state = State {
-        at: Some(commit),
-        ..State::default()
-    };
-    for ch in git.governed_files(commit)? {
-        let Some(id) = ch.new else { continue };
-        if ch.path == council::FILE {
-            state.council = parsed.council(git, id)?;
-        } else if ch.path.starts_with("proposals/")
-            && ch.path.ends_with(".md")
-            && let Some(p) = parse_proposal(git, id, &ch.path)?
-        {
-            state.insert(ch.path.clone(), p);
-        }
-    }
-    Ok(state)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `votes/<decision>/<file>.toml` → (decision, file stem).
-fn ballot_path(path: &str) -> Option<(&str, &str)> {
-    let rest = path.strip_prefix("votes/")?;
-    let (decision, file) = rest.split_once('/')?;
-    Some((decision, file.strip_suffix(".toml")?))
-}
+    #[test]
+    fn every_subject_has_one_row() {
+        for s in [
+            Subject::Ballot,
+            Subject::Casting,
+            Subject::RecordCreated,
+            Subject::RecordClosed,
+            Subject::RecordRemoved,
+            Subject::RecordOther,
+            Subject::ProposalInVoting,
+            Subject::ProposalRecorded,
+            Subject::ProposalStatus,
+            Subject::ProcessRules,
+            Subject::CouncilFile,
+        ] {
+            assert_eq!(TABLE.iter().filter(|r| r.subject == s).count(), 1, "{s:?}");
+        }
+    }
 
-fn violation(rule: &'static str, c: &CommitInfo, file: &str, msg: String) -> Diagnostic {
-    Diagnostic::file(rule, file, format!("commit {}: {msg}", c.describe()))
-}
+    #[test]
+    fn paths() {
+        assert_eq!(
+            ballot_path("votes/lockfile/ada.toml"),
+            Some(("lockfile", "ada"))
+        );
+        assert_eq!(ballot_path("votes/lockfile/x/ada.toml"), None);
+        assert_eq!(record_name("decisions/lockfile.toml"), Some("lockfile"));
+        assert!(proposal_path("proposals/0001-a.md"));
+        assert!(!proposal_path("proposals/x/0001-a.md"));
+    }
 
-/// The later of a commit's author and committer dates.
-fn dated(c: &CommitInfo) -> DateTime<FixedOffset> {
-    c.time.max(c.committed)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn check_ballot(
-    git: &Git,
-    c: &CommitInfo,
-    ch: &Change,
-    decision: &str,
-    who: &str,
-    council: Option<&Council>,
-    state: &State,
-    out: &mut Vec<Diagnostic>,
-) {
-    let verb = match (ch.old, ch.new) {
-        (None, _) => "added",
-        (_, None) => "deleted",
-        _ => "changed",
-    };
-    let Some(council) = council else {
-        out.push(violation(
-            "ballot-author",
-            c,
-            &ch.path,
-            format!(
-                "{verb} {} while there was no council.toml naming delegates",
-                ch.path
-            ),
-        ));
-        return;
-    };
-    let owner = if who == "casting" {
-        match council
-            .chair
-            .as_ref()
-            .and_then(|ch| council.delegate(&ch.value))
-        {
-            Some(d) => Some(d),
-            None => {
-                out.push(violation(
-                    "ballot-author",
-                    c,
-                    &ch.path,
-                    format!(
-                        "{verb} {}, but council.toml names no chair to cast a deciding vote",
-                        ch.path
-                    ),
-                ));
-                return;
-            }
-        }
-    } else {
-        council.delegate(who)
-    };
-    match owner {
-        None => out.push(violation(
-            "ballot-author",
-            c,
-            &ch.path,
-            format!(
-                "{verb} {}, but `{who}` is not a delegate in council.toml",
-                ch.path
-            ),
-        )),
-        Some(d) => {
-            if !d.email.eq_ignore_ascii_case(&c.email) {
-                let role = if who == "casting" {
-                    format!("the chair, {}", d.id)
-                } else {
-                    d.id.clone()
-                };
-                out.push(violation(
-                    "ballot-author",
-                    c,
-                    &ch.path,
-                    format!(
-                        "{verb} {}, which only {role} ({}) may change",
-                        ch.path, d.email
-                    ),
-                ));
-            } else if let Some(key) = &d.key {
-                let problem = match git.signature(c.id) {
-                    None => Some("is not signed".to_owned()),
-                    Some((sig, payload)) => crate::sign::verify(key, &sig, &payload).err(),
-                };
-                if let Some(why) = problem {
-                    out.push(violation(
-                        "ballot-signature",
-                        c,
-                        &ch.path,
-                        format!("{verb} {} but {why}: {}'s ballot commits must be signed with the key in council.toml", ch.path, d.id),
-                    ));
-                }
-            }
-        }
+    #[test]
+    fn status_only_edits_are_recognised() {
+        let old = "+++\nid = 1\nstatus = \"Voting\" # s\n+++\nbody\n";
+        let new = "+++\nid = 1\nstatus = \"Accepted\" # s\nresolved = 2026-01-01\n+++\nbody\n";
+        assert_eq!(beyond_status(old, new), None);
+        let new = "+++\nid = 1\nstatus = \"Accepted\" # s\n+++\nbody!\n";
+        assert_eq!(beyond_status(old, new), Some(5));
     }
-    // Timing, against the proposals as they stood before the commit.
-    let members = state.decision_members(decision);
-    let date = dated(c);
-    let voting: Vec<&&Proposal> = members
-        .iter()
-        .filter(|p| p.status.as_ref().is_some_and(|s| s.value == Status::Voting))
-        .collect();
-    let problem = if voting.is_empty() {
-        let decided = members.iter().any(|p| {
-            p.voting_opens.is_some()
-                && p.status
-                    .as_ref()
-                    .is_some_and(|s| s.value != Status::Discussion && s.value != Status::Draft)
-        });
-        if decided {
-            Some(format!("after decision `{decision}` was closed"))
-        } else if who != "casting" {
-            Some(format!("while decision `{decision}` was not in Voting"))
-        } else {
-            None
-        }
-    } else {
-        let (opens, closes) = decision::window(voting.iter().map(|p| **p));
-        match (opens, closes) {
-            (Some(o), _) if date < o => Some(format!(
-                "dated {}, before voting opened at {}",
-                date.to_rfc3339(),
-                o.to_rfc3339()
-            )),
-            (_, Some(cl)) if date > cl && who != "casting" => Some(format!(
-                "dated {}, after the window closed at {}",
-                date.to_rfc3339(),
-                cl.to_rfc3339()
-            )),
-            _ => None,
-        }
-    };
-    if let Some(why) = problem {
-        out.push(violation(
-            "ballot-timing",
-            c,
-            &ch.path,
-            format!("{verb} {} {why}", ch.path),
-        ));
-    }
-}
-
-/// Checks one proposal's change; returns the decision it closed, if it moved Voting to
-/// Accepted or Rejected.
-fn check_proposal(
-    c: &CommitInfo,
-    path: &str,
-    old: Option<&Proposal>,
-    new: Option<&Proposal>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let new = new?;
-    let new_status = new.status.as_ref().map(|s| s.value);
-    let Some(old) = old else {
-        if new_status.is_some_and(|s| s != Status::Draft) {
-            out.push(violation(
-                "proposal-start",
-                c,
-                path,
-                format!(
-                    "added {path} as {}; a new proposal starts as Draft",
-                    new_status.map_or("?".into(), |s| s.to_string())
-                ),
-            ));
-        }
-        return None;
-    };
-    let old_status = old.status.as_ref().map(|s| s.value);
-    let kind = new.kind.as_ref().or(old.kind.as_ref()).map(|k| k.value);
-    if let (Some(from), Some(to), Some(kind)) = (old_status, new_status, kind)
-        && from != to
-        && !from.can_move_to(to, kind)
-    {
-        out.push(violation(
-            "status-transition",
-            c,
-            path,
-            format!("moved {path} from {from} to {to}, which is not an allowed transition"),
-        ));
-    }
-    if old_status == Some(Status::Voting)
-        && matches!(
-            new_status,
-            Some(Status::Voting | Status::Accepted | Status::Rejected)
-        )
-    {
-        if old.title_str() != new.title_str() {
-            out.push(violation(
-                "frozen-text",
-                c,
-                path,
-                format!("changed the title of {path} while it was in Voting"),
-            ));
-        }
-        if old.body() != new.body() {
-            out.push(violation(
-                "frozen-text",
-                c,
-                path,
-                format!("changed the body of {path} while it was in Voting"),
-            ));
-        }
-    }
-    if old_status == Some(Status::Voting)
-        && matches!(new_status, Some(Status::Accepted | Status::Rejected))
-    {
-        return new.decision();
-    }
-    None
-}
-
-/// A decision moved out of Voting into Accepted/Rejected at `c`: with ballots, the tally at
-/// that commit must be decided and agree with every status written.
-fn check_outcome(
-    root: &Path,
-    git: &Git,
-    c: &CommitInfo,
-    name: &str,
-    state: &State,
-    out: &mut Vec<Diagnostic>,
-) -> Result<()> {
-    let members: Vec<String> = state
-        .decision_members(name)
-        .iter()
-        .map(|p| p.file.clone())
-        .collect();
-    let process = state
-        .council
-        .as_ref()
-        .and_then(|cl| cl.process.as_ref())
-        .and_then(|id| state.by_id(id.value))
-        .map(|p| p.file.clone());
-    let mut paths = members;
-    paths.push(council::FILE.to_owned());
-    paths.extend(process);
-    let files = git.read_paths(c.id, &paths, &[format!("votes/{name}")])?;
-    let repo = Repo::load_for_count(root, &files)?;
-    let Some(d) = decision::find(decision::decisions(&repo), name) else {
-        return Ok(());
-    };
-    if d.ballots.is_empty() {
-        return Ok(()); // decided by hand: `resolution` is checked by `check`
-    }
-    let t = decision::tally(&repo, &d, dated(c).with_timezone(&Utc));
-    for p in &d.proposals {
-        let (Some(st), Some(opt)) = (&p.status, p.option()) else {
-            continue;
-        };
-        if !matches!(st.value, Status::Accepted | Status::Rejected) {
-            continue;
-        }
-        let expected = t.outcome.get(&opt).copied();
-        if expected != Some(st.value) {
-            let why = match expected {
-                Some(e) => format!("the tally at that commit says {e}"),
-                None => format!("the tally at that commit is {}", t.state.as_str()),
-            };
-            out.push(violation(
-                "status-tally",
-                c,
-                &p.file,
-                format!("set {} to {} but {why}", p.file, st.value),
-            ));
-        }
-    }
-    Ok(())
 }

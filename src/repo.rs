@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::diag::Diagnostic;
-use crate::model::ballot::{BallotFile, Casting};
+use crate::model::ballot::{Ballot, BallotFile, Casting};
 use crate::model::council::{self, Council};
 use crate::model::proposal::Proposal;
+use crate::model::record::{self, Record};
 use crate::model::rules::Rules;
 
 /// Proposals and ballots larger than this are refused unread.
@@ -24,7 +25,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
         .canonicalize()
         .with_context(|| format!("cannot open directory {}", start.display()))?;
     for dir in start.ancestors() {
-        if dir.join(council::FILE).is_file() {
+        if fs::symlink_metadata(dir.join(council::FILE)).is_ok() {
             return Ok(dir.to_path_buf());
         }
     }
@@ -34,32 +35,16 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
     )
 }
 
-/// Reads a text file that must stay inside `root`: refuses directories, symlinks leading
-/// outside, huge, binary and non-UTF-8 files with a message fit for a diagnostic.
-pub fn read_text(root: &Path, path: &Path) -> Result<String, String> {
+/// Reads a governed text file: refuses symbolic links (never followed), directories, special,
+/// huge, binary and non-UTF-8 files with a message fit for a diagnostic.
+pub fn read_text(path: &Path) -> Result<String, String> {
     let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.file_type().is_symlink() {
-        let target = path
-            .canonicalize()
-            .map_err(|e| format!("broken symbolic link: {e}"))?;
-        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        if !target.starts_with(&root) {
-            return Err(format!(
-                "symbolic link to {}, outside the repository: council reads only files inside it",
-                target.display()
-            ));
-        }
-    }
-    let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.is_dir() {
-        return Err("is a directory, where a file was expected".into());
-    }
-    if !meta.is_file() {
-        return Err("is not a regular file".into());
+    if let Some(why) = not_regular(&meta) {
+        return Err(why.to_owned());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
-            "is {:.1} MB, over the {} MB limit for a proposal or ballot: is it the right file?",
+            "is {:.1} MB, over the {} MB limit for a governed file: is it the right file?",
             meta.len() as f64 / 1e6,
             MAX_FILE_BYTES / 1024 / 1024
         ));
@@ -70,6 +55,26 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, String> {
         .map_err(|e| format!("cannot read: {e}"))?;
     decode(bytes)
 }
+
+/// Why an entry is not a regular file, if it is not.
+fn not_regular(meta: &fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_symlink() {
+        Some(SYMLINK)
+    } else if t.is_dir() {
+        Some("is a directory, where a file was expected")
+    } else if !t.is_file() {
+        Some(SPECIAL)
+    } else {
+        None
+    }
+}
+
+const SYMLINK: &str = "is a symbolic link: council never follows links in council.toml, proposals/, decisions/ or votes/; put the file itself there";
+const SPECIAL: &str = "is not a regular file (a device, socket or pipe): governed paths hold regular files and folders only";
+/// What a submodule entry in git is called in messages.
+pub const SUBMODULE: &str =
+    "is a git submodule: governed paths hold regular files and folders only";
 
 /// Text from bytes, or why it is not text.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
@@ -102,12 +107,22 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// What a path in the repository is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    /// A symbolic link, submodule or special file, with why it is refused.
+    Special(&'static str),
+}
+
 /// Where a repository's files come from: the disk, or a revision in git.
 pub trait Files: Sync {
-    /// The entries of directory `dir` (relative, `/`-separated): (name, is a directory).
-    /// A missing directory has none.
-    fn list(&self, dir: &str) -> Result<Vec<(String, bool)>>;
-    /// The text of the file at `rel`, or why it cannot be read as text.
+    /// What `rel` is (relative, `/`-separated), without following links; `None` if absent.
+    fn kind(&self, rel: &str) -> Option<Kind>;
+    /// The entries of directory `dir`. A missing directory has none.
+    fn list(&self, dir: &str) -> Result<Vec<(String, Kind)>>;
+    /// The text of the regular file at `rel`, or why it cannot be read as text.
     fn read(&self, rel: &str) -> Result<String, String>;
 }
 
@@ -124,23 +139,47 @@ impl Disk {
     }
 }
 
+fn kind_of(meta: &fs::Metadata) -> Kind {
+    if meta.file_type().is_dir() {
+        Kind::Dir
+    } else {
+        match not_regular(meta) {
+            None => Kind::File,
+            Some(why) => Kind::Special(why),
+        }
+    }
+}
+
 impl Files for Disk {
-    fn list(&self, dir: &str) -> Result<Vec<(String, bool)>> {
-        Ok(list_dir(&self.root.join(dir), |_| true)?
-            .into_iter()
-            .map(|p| {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let is_dir = p.is_dir();
-                (name, is_dir)
-            })
-            .collect())
+    fn kind(&self, rel: &str) -> Option<Kind> {
+        fs::symlink_metadata(self.root.join(rel))
+            .ok()
+            .map(|m| kind_of(&m))
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<(String, Kind)>> {
+        let path = self.root.join(dir);
+        let entries = match fs::read_dir(&path) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e).with_context(|| format!("cannot list {}", path.display())),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
+            let meta = fs::symlink_metadata(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            out.push((
+                entry.file_name().to_string_lossy().into_owned(),
+                kind_of(&meta),
+            ));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
     }
 
     fn read(&self, rel: &str) -> Result<String, String> {
-        read_text(&self.root, &self.root.join(rel))
+        read_text(&self.root.join(rel))
     }
 }
 
@@ -148,31 +187,63 @@ impl Files for Disk {
 #[derive(Debug, Default, Clone)]
 pub struct MemFiles {
     pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    /// Entries that are not regular files (links, submodules), with why.
+    pub special: std::collections::BTreeMap<String, &'static str>,
 }
 
 impl Files for MemFiles {
-    fn list(&self, dir: &str) -> Result<Vec<(String, bool)>> {
+    fn kind(&self, rel: &str) -> Option<Kind> {
+        if self.files.contains_key(rel) {
+            return Some(Kind::File);
+        }
+        if let Some(why) = self.special.get(rel) {
+            return Some(Kind::Special(why));
+        }
+        let prefix = format!("{rel}/");
+        let inside = |k: &String| k.starts_with(&prefix);
+        (self
+            .files
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| inside(k))
+            || self
+                .special
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|(k, _)| inside(k)))
+        .then_some(Kind::Dir)
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<(String, Kind)>> {
         let prefix = format!("{dir}/");
-        let mut out: Vec<(String, bool)> = Vec::new();
-        for path in self.files.keys() {
+        let mut out: Vec<(String, Kind)> = Vec::new();
+        let entries = self
+            .files
+            .keys()
+            .map(|k| (k, Kind::File))
+            .chain(self.special.iter().map(|(k, why)| (k, Kind::Special(why))));
+        for (path, kind) in entries {
             if let Some(rest) = path.strip_prefix(&prefix) {
                 let entry = match rest.split_once('/') {
-                    Some((d, _)) => (d.to_owned(), true),
-                    None => (rest.to_owned(), false),
+                    Some((d, _)) => (d.to_owned(), Kind::Dir),
+                    None => (rest.to_owned(), kind),
                 };
-                // Keys are sorted, so a folder's files are consecutive.
-                if out.last() != Some(&entry) {
+                if !out.contains(&entry) {
                     out.push(entry);
                 }
             }
         }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
     }
 
     fn read(&self, rel: &str) -> Result<String, String> {
+        if let Some(why) = self.special.get(rel) {
+            return Err((*why).to_owned());
+        }
         match self.files.get(rel) {
             Some(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => Err(format!(
-                "is over the {} MB limit for a proposal or ballot",
+                "is over the {} MB limit for a governed file",
                 MAX_FILE_BYTES / 1024 / 1024
             )),
             Some(bytes) => decode(bytes.clone()),
@@ -187,12 +258,21 @@ pub struct Repo {
     pub root: PathBuf,
     pub council: Council,
     pub proposals: Vec<Proposal>,
+    /// The decision records that parsed; see `broken_records` for the others.
+    pub records: Vec<Record>,
+    /// Decisions whose record exists but could not be read or parsed.
+    pub broken_records: std::collections::BTreeSet<String>,
     pub ballots: Vec<BallotFile>,
     pub castings: Vec<Casting>,
     /// Problems found while loading (per-file problems and council.toml's).
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+}
+
+/// A governed path that is not what it must be.
+fn special(rel: &str, why: &str) -> Diagnostic {
+    Diagnostic::file("non-regular-file", rel, format!("{rel} {why}"))
 }
 
 impl Repo {
@@ -219,14 +299,37 @@ impl Repo {
         let (council, mut diagnostics) =
             Council::parse(source).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut count = 1;
+        // The three governed folders: each a real directory, or absent.
+        let mut listing = |dir: &str| -> Result<Vec<(String, Kind)>> {
+            match files.kind(dir) {
+                None | Some(Kind::Dir) => files.list(dir),
+                Some(Kind::File) => {
+                    diagnostics.push(special(dir, "is a file, where a folder was expected"));
+                    Ok(Vec::new())
+                }
+                Some(Kind::Special(why)) => {
+                    diagnostics.push(special(dir, why));
+                    Ok(Vec::new())
+                }
+            }
+        };
+        let proposal_entries = listing("proposals")?;
+        let record_entries = listing(record::DIR)?;
+        let vote_entries = listing("votes")?;
 
-        let mut paths: Vec<String> = files
-            .list("proposals")?
-            .into_iter()
-            .filter(|(name, _)| name.ends_with(".md"))
-            .map(|(name, _)| format!("proposals/{name}"))
-            .collect();
-        paths.sort();
+        let mut paths: Vec<String> = Vec::new();
+        for (name, kind) in proposal_entries {
+            let rel = format!("proposals/{name}");
+            match kind {
+                Kind::Special(why) => diagnostics.push(special(&rel, why)),
+                Kind::File if name.ends_with(".md") => paths.push(rel),
+                Kind::Dir if name.ends_with(".md") => diagnostics.push(special(
+                    &rel,
+                    "is a directory, where a proposal file was expected",
+                )),
+                _ => {}
+            }
+        }
         count += paths.len();
         let parsed = parallel_map(&paths, |rel| match files.read(rel) {
             Ok(text) if body => Proposal::parse(rel, text),
@@ -246,7 +349,48 @@ impl Repo {
             diagnostics.extend(d);
         }
 
-        let votes = crate::model::ballot::load_all(files)?;
+        let mut records = Vec::new();
+        let mut broken_records = std::collections::BTreeSet::new();
+        for (name, kind) in record_entries {
+            let rel = format!("{}/{name}", record::DIR);
+            let Some(decision) = name.strip_suffix(".toml") else {
+                if let Kind::Special(why) = kind {
+                    diagnostics.push(special(&rel, why));
+                }
+                continue;
+            };
+            count += 1;
+            let text = match (kind, files.read(&rel)) {
+                (Kind::Special(why), _) => Err(why.to_owned()),
+                (Kind::Dir, _) => {
+                    Err("is a directory, where a decision record was expected".into())
+                }
+                (Kind::File, r) => r,
+            };
+            match text {
+                Ok(text) => {
+                    let (r, d) = Record::parse(&rel, decision, text);
+                    diagnostics.extend(d);
+                    match r {
+                        Some(r) => records.push(r),
+                        None => {
+                            broken_records.insert(decision.to_owned());
+                        }
+                    }
+                }
+                Err(why) => {
+                    let rule = if matches!(kind, Kind::File) {
+                        "unreadable-file"
+                    } else {
+                        "non-regular-file"
+                    };
+                    diagnostics.push(Diagnostic::file(rule, &rel, format!("{rel} {why}")));
+                    broken_records.insert(decision.to_owned());
+                }
+            }
+        }
+
+        let votes = load_votes(files, vote_entries)?;
         count += votes.files;
         diagnostics.extend(votes.diagnostics);
 
@@ -254,6 +398,8 @@ impl Repo {
             root: root.to_path_buf(),
             council,
             proposals,
+            records,
+            broken_records,
             ballots: votes.ballots,
             castings: votes.castings,
             diagnostics,
@@ -265,6 +411,18 @@ impl Repo {
         self.proposals
             .iter()
             .find(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+    }
+
+    /// The decision record of `name`, if it exists and parses.
+    pub fn record(&self, name: &str) -> Option<&Record> {
+        self.records.iter().find(|r| r.decision == name)
+    }
+
+    /// The open decision record that has proposal `id` among its options, if any.
+    pub fn open_record_of(&self, id: u32) -> Option<&Record> {
+        self.records
+            .iter()
+            .find(|r| !r.is_closed() && r.option(id).is_some())
     }
 
     /// The process document named by council.toml, if it exists.
@@ -291,6 +449,78 @@ impl Repo {
             .unwrap_or(0)
             + 1
     }
+}
+
+/// Everything read from `votes/`.
+#[derive(Debug, Default)]
+struct Votes {
+    ballots: Vec<BallotFile>,
+    castings: Vec<Casting>,
+    files: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every ballot under `votes/` (whose entries are given).
+fn load_votes(files: &dyn Files, decisions: Vec<(String, Kind)>) -> Result<Votes> {
+    let mut votes = Votes::default();
+    for (decision, kind) in decisions {
+        let dir = format!("votes/{decision}");
+        match kind {
+            Kind::Dir => {}
+            Kind::Special(why) => {
+                votes.diagnostics.push(special(&dir, why));
+                continue;
+            }
+            Kind::File => continue,
+        }
+        for (name, kind) in files.list(&dir)? {
+            let rel = format!("{dir}/{name}");
+            let Some(stem) = name.strip_suffix(".toml") else {
+                if let Kind::Special(why) = kind {
+                    votes.diagnostics.push(special(&rel, why));
+                }
+                continue;
+            };
+            votes.files += 1;
+            let text = match kind {
+                Kind::File => files.read(&rel),
+                Kind::Dir => Err("is a directory, where a ballot file was expected".into()),
+                Kind::Special(why) => {
+                    votes.diagnostics.push(special(&rel, why));
+                    continue;
+                }
+            };
+            let text = match text {
+                Ok(t) => t,
+                Err(why) => {
+                    votes.diagnostics.push(Diagnostic::file(
+                        "unreadable-file",
+                        &rel,
+                        format!("{rel} {why}"),
+                    ));
+                    continue;
+                }
+            };
+            if stem == "casting" {
+                let (c, d) = Casting::parse(&rel, &decision, text);
+                votes.castings.push(c);
+                votes.diagnostics.extend(d);
+            } else {
+                let (ballot, d) = Ballot::parse(&rel, &text);
+                let malformed = d.iter().any(|d| d.rule != "unknown-field");
+                votes.diagnostics.extend(d);
+                votes.ballots.push(BallotFile {
+                    file: rel,
+                    decision: decision.clone(),
+                    delegate: stem.to_owned(),
+                    source: text,
+                    ballot,
+                    malformed,
+                });
+            }
+        }
+    }
+    Ok(votes)
 }
 
 /// Entries of `dir` whose file name passes `keep` (a missing directory has none).

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::Ctx;
+use crate::cmd::Ctx;
 use crate::diag::{Severity, Summary};
 use crate::emit::{self, Format, plural};
 use crate::git::Git;
@@ -16,9 +16,10 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, since: Option<&str>, format: Format) 
     let repo = Repo::load(&root)?;
     let git = Git::open(&root)?;
     let since = since.map(|rev| git.resolve(rev)).transpose()?;
-    let report = history::audit(&root, &git, since)?;
-    let levels = lint::levels(&repo, &[]).map_err(anyhow::Error::msg)?;
-    let diags = lint::apply_levels(report.diagnostics, &levels);
+    let report = history::audit(&git, since, None)?;
+    let (levels, mut found) = lint::levels(&repo, &[]).map_err(anyhow::Error::msg)?;
+    found.extend(report.diagnostics);
+    let diags = lint::apply_levels(found, &levels);
     let summary = Summary::of(report.files, &diags);
     match format {
         Format::Json => {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use crate::Exit;
-use crate::cli::Ctx;
+use crate::cmd::Ctx;
 use crate::diag::{Severity, Summary};
 use crate::emit::{self, Format};
 use crate::lint::{self, catalog};
@@ -45,12 +45,13 @@ pub fn run(
 ) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    let levels = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
-    let mut found = lint::check(&repo, ctx.now);
+    let (levels, mut found) = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
+    found.extend(lint::check(&repo, ctx.now));
     if let Some(rev) = base {
         let git = crate::git::Git::open(&root)?;
         let since = git.resolve(rev)?;
-        found.extend(crate::history::audit(&root, &git, Some(since))?.diagnostics);
+        let report = crate::history::audit(&git, Some(since), Some(ctx.now))?;
+        found.extend(report.diagnostics);
     }
     let mut diags = lint::apply_levels(found, &levels);
     let mut files = repo.files;

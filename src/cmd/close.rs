@@ -1,31 +1,37 @@
-//! `council close DECISION`: write a decided decision's outcome into its proposals.
+//! `council close DECISION`: a decided decision's `[closed]` written into its record, and the
+//! outcome into its proposals' statuses, in one change.
 
 use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::Ctx;
+use crate::cmd::Ctx;
 use crate::cmd::edit::{self, FrontMatterEdit};
 use crate::decision::{self, State};
+use crate::model::record::Record;
 use crate::repo::{self, Repo};
 use crate::{Exit, git, refuse};
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    let Some(d) = decision::find(decision::decisions(&repo), name) else {
-        refuse!("no decision `{name}` is in Voting");
-    };
-    if !d.in_voting() {
-        refuse!("decision `{}` is not in Voting: nothing to close", d.name);
+    let d = decision::find_recorded(&repo, name)?;
+    let record = d.record.expect("a recorded decision");
+    if let Some(c) = &record.closed {
+        refuse!(
+            "decision `{}` was already closed at {} ({})",
+            d.name,
+            c.at.to_rfc3339(),
+            record.file
+        );
     }
-    let t = decision::tally(&repo, &d, ctx.now);
+    let t = decision::count(&d, ctx.now);
     match t.state {
         State::Decided => {}
         State::Open => refuse!(
             "decision `{}` is still open: its window closes at {}{}",
             d.name,
-            t.closes.map_or("?".into(), |c| c.to_rfc3339()),
+            record.closes.to_rfc3339(),
             if t.missing.is_empty() {
                 String::new()
             } else {
@@ -39,10 +45,11 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
             d.name
         ),
         State::Inquorate => refuse!(
-            "decision `{}` is inquorate: {} ballots counted, {} needed",
+            "decision `{}` is inquorate: {} counted, {} needed; the chair may `council cancel {}`",
             d.name,
-            t.cast,
-            t.required
+            crate::emit::plural(t.cast, "ballot"),
+            t.required,
+            d.name
         ),
         State::Blocked => {
             let list: Vec<_> = t
@@ -57,10 +64,27 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
             )
         }
     }
+    // The proposals must still be the text voted on.
     let mut writes = Vec::new();
-    for p in &d.proposals {
-        let Some(opt) = p.option() else { continue };
-        let Some(status) = t.outcome.get(&opt) else {
+    for o in &record.options {
+        let Some(p) = d
+            .proposals
+            .iter()
+            .find(|p| p.id.as_ref().map(|i| i.value) == Some(o.id))
+        else {
+            refuse!(
+                "proposal {} of the record is missing from proposals/",
+                o.name()
+            );
+        };
+        if p.file != o.file || git::blob_id(p.source.as_bytes()) != o.text {
+            refuse!(
+                "{} is not the text the record pins ({}): it changed while in Voting; restore it first",
+                p.file,
+                o.text
+            );
+        }
+        let Some(status) = t.outcome.get(&o.name()) else {
             continue;
         };
         let mut e = FrontMatterEdit::open(&p.file, p.source.clone())?;
@@ -72,18 +96,32 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
             format!("{}: Voting -> {status}", p.file),
         ));
     }
+    let committer = commit.then(|| git::Committer::prepare(&root)).transpose()?;
+    let mut text = record.source.clone();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&Record::render_closed(&t.closed(ctx.now)));
+    let record_path = root.join(&record.file);
     for (path, text, _) in &writes {
         repo::write_atomic(path, text.as_bytes())?;
     }
+    repo::write_atomic(&record_path, text.as_bytes())?;
     if !ctx.quiet {
         for (_, _, line) in &writes {
             writeln!(out, "{line}")?;
         }
+        writeln!(
+            out,
+            "closed {}: {} wins",
+            record.file,
+            t.winner().unwrap_or("none")
+        )?;
     }
-    if commit {
-        let paths: Vec<_> = writes.into_iter().map(|(p, _, _)| p).collect();
-        let short = git::commit_files(
-            &root,
+    if let Some(c) = committer {
+        let mut paths: Vec<_> = writes.into_iter().map(|(p, _, _)| p).collect();
+        paths.push(record_path);
+        let short = c.commit(
             &paths,
             &format!("close({}): {} wins", d.name, t.winner().unwrap_or("none")),
         )?;

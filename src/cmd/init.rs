@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use crate::cli::Ctx;
+use crate::cmd::Ctx;
 use crate::model::council;
 use crate::{Exit, git, refuse, repo};
 
@@ -85,15 +85,15 @@ Discussions that never end cost more than a decision. This document fixes how on
 "#,
         author = toml_edit::Value::from(author.as_str()),
     );
+    let committer = commit.then(|| git::Committer::prepare(&dir)).transpose()?;
     repo::create_new(&council_path, council_toml.as_bytes())?;
     repo::create_new(&process_path, process.as_bytes())?;
     if !ctx.quiet {
         writeln!(out, "created {}", council_path.display())?;
         writeln!(out, "created {}", process_path.display())?;
     }
-    if commit {
-        let id = git::commit_files(
-            &dir,
+    if let Some(c) = committer {
+        let id = c.commit(
             &[council_path, process_path],
             "init: council.toml and the process document",
         )?;

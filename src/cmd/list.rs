@@ -5,7 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::Exit;
-use crate::cli::{Ctx, ListFormat};
+use crate::cli::ListFormat;
+use crate::cmd::Ctx;
 use crate::model::proposal::Proposal;
 use crate::model::status::{Status, Type};
 use crate::repo::Repo;

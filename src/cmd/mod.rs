@@ -1,6 +1,7 @@
 //! One module per command. Each takes the context, an output and its arguments.
 
 pub mod audit;
+pub mod cancel;
 pub mod check;
 pub mod close;
 pub mod edit;
@@ -12,3 +13,49 @@ pub mod show;
 pub mod status;
 pub mod tally;
 pub mod vote;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use crate::model::council::{Council, Delegate};
+use crate::refuse;
+
+/// Everything a command needs besides its own arguments.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub dir: PathBuf,
+    pub quiet: bool,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    pub fn root(&self) -> Result<PathBuf> {
+        crate::repo::find_root(&self.dir)
+    }
+}
+
+/// The delegate acting: `--as ID`, or the one whose email is git's `user.email`.
+pub fn acting<'c>(root: &Path, council: &'c Council, as_: Option<&str>) -> Result<&'c Delegate> {
+    if let Some(id) = as_ {
+        return match council.delegate(id) {
+            Some(d) => Ok(d),
+            None => Err(anyhow::anyhow!(
+                "`{id}` (given with --as) is not a delegate in council.toml"
+            )),
+        };
+    }
+    let who = crate::git::identity(root);
+    let Some(email) = who.email else {
+        refuse!(
+            "cannot tell who you are: set git's user.email to your delegate email, or pass --as ID"
+        );
+    };
+    match council.delegate_by_email(&email) {
+        Some(d) => Ok(d),
+        None => refuse!(
+            "{email} (git's user.email) is not the email of any delegate in council.toml; pass --as ID to act as a delegate"
+        ),
+    }
+}

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::Ctx;
+use crate::cmd::Ctx;
 use crate::model::proposal::{check_author, check_topic};
 use crate::model::status::Type;
 use crate::repo::{self, Repo};
@@ -82,6 +82,7 @@ pub fn run(
     for section in repo.rules().sections_for(kind) {
         text.push_str(&format!("\n## {section}\n\n{}\n", prompt(&section)));
     }
+    let committer = commit.then(|| git::Committer::prepare(&root)).transpose()?;
     repo::create_new(&path, text.as_bytes())?;
     // The path as the user can type it: relative to where they are, when it is below.
     let shown = std::env::current_dir()
@@ -90,9 +91,8 @@ pub fn run(
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
         .unwrap_or_else(|| path.clone());
     writeln!(out, "{}", shown.display())?;
-    if commit {
-        let short = git::commit_files(
-            &root,
+    if let Some(c) = committer {
+        let short = c.commit(
             std::slice::from_ref(&path),
             &format!("new({id:04}): {title}"),
         )?;

@@ -1,15 +1,21 @@
-//! `council open DECISION`: Discussion to Voting, with the window written into each proposal.
+//! `council open DECISION`: writes the decision record and moves its proposals from Discussion
+//! to Voting, in one change.
 
 use std::io::Write;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::cli::Ctx;
-use crate::cmd::edit::{self, FrontMatterEdit};
-use crate::model::status::Status;
+use crate::cmd::Ctx;
+use crate::cmd::edit::FrontMatterEdit;
+use crate::decision::normalize;
+use crate::model::record::{self, Elector, Record, RecordOption};
+use crate::model::status::{Status, Type};
 use crate::repo::{self, Repo};
 use crate::{Exit, git, refuse};
+
+/// The longest window a vote may have.
+pub const MAX_DAYS: i64 = 365;
 
 /// `--closes`: an RFC 3339 time, or a date (the window then closes at the end of that day, UTC).
 pub fn parse_when(s: &str) -> Result<DateTime<Utc>> {
@@ -20,37 +26,45 @@ pub fn parse_when(s: &str) -> Result<DateTime<Utc>> {
         let next = d
             .succ_opt()
             .ok_or_else(|| anyhow!("`{s}` is out of range"))?;
-        return Ok(next
-            .and_hms_opt(0, 0, 0)
-            .expect("midnight exists")
-            .and_utc());
+        return Ok(next.and_time(chrono::NaiveTime::MIN).and_utc());
     }
     Err(anyhow!(
         "`{s}` is neither an RFC 3339 time (2026-12-15T00:00:00Z) nor a date (2026-12-15)"
     ))
 }
 
-pub fn run(
-    ctx: &Ctx,
-    out: &mut dyn Write,
-    decision: &str,
-    days: Option<u32>,
-    closes: Option<String>,
-    commit: bool,
-) -> Result<Exit> {
+pub struct Request {
+    pub decision: String,
+    pub days: Option<u32>,
+    pub closes: Option<String>,
+    pub as_: Option<String>,
+    pub commit: bool,
+}
+
+pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    let name = match decision.parse::<u32>() {
-        Ok(n) => format!("{n:04}"),
-        Err(_) => decision.to_owned(),
-    };
+    let name = normalize(&req.decision);
+    if repo.record(&name).is_some() || repo.broken_records.contains(&name) {
+        let closed = repo.record(&name).is_some_and(|r| r.is_closed());
+        if closed {
+            refuse!(
+                "decision `{name}` was decided ({}): a closed decision's name is not reused; a later vote on the subject takes a new topic",
+                record::path(&name)
+            );
+        }
+        refuse!(
+            "decision `{name}` is already being voted on ({}); `council cancel {name}` stops that vote",
+            record::path(&name)
+        );
+    }
     let members: Vec<_> = repo
         .proposals
         .iter()
         .filter(|p| p.decision().as_deref() == Some(name.as_str()))
         .collect();
     if members.is_empty() {
-        refuse!(
+        bail!(
             "no proposal belongs to decision `{name}` (a decision is a topic, or the id of a proposal without one)"
         );
     }
@@ -85,15 +99,32 @@ pub fn run(
         .find(|p| p.status.as_ref().is_some_and(|s| s.value == Status::Voting))
     {
         refuse!(
-            "decision `{name}` is already being voted on ({} is in Voting)",
+            "{} is in Voting without a decision record: fix it first (council check)",
             v.file
         );
     }
-    let opens = chrono::Timelike::with_nanosecond(&ctx.now, 0).unwrap_or(ctx.now);
-    let closes = match (days, closes) {
-        (_, Some(c)) => parse_when(&c)?,
-        (Some(d), None) => opens + Duration::days(i64::from(d)),
-        (None, None) => opens + Duration::days(i64::from(repo.rules().voting_days)),
+    let (process, rules) = rules_in_force(&repo)?;
+    let who = crate::cmd::acting(&root, &repo.council, req.as_.as_deref())?;
+    let chair = repo.council.chair.as_ref().map(|c| c.value.clone());
+    if rules.open_by_chair && chair.as_deref() != Some(who.id.as_str()) {
+        refuse!(
+            "the rules say only the chair opens a vote (open-by = \"chair\"), and {} is not the chair",
+            who.id
+        );
+    }
+    let opens = ctx.now.with_timezone(&Utc);
+    let opens = DateTime::from_timestamp(opens.timestamp(), 0).unwrap_or(opens);
+    let closes = match (req.days, &req.closes) {
+        (_, Some(c)) => parse_when(c)?,
+        (days, None) => {
+            let days = days.unwrap_or(rules.voting_days);
+            if !(1..=MAX_DAYS).contains(&i64::from(days)) {
+                bail!("--days {days}: a window lasts 1 to {MAX_DAYS} days");
+            }
+            opens
+                .checked_add_signed(Duration::days(i64::from(days)))
+                .ok_or_else(|| anyhow!("--days {days} is out of range"))?
+        }
     };
     if closes <= opens {
         refuse!(
@@ -102,32 +133,95 @@ pub fn run(
             opens.to_rfc3339()
         );
     }
+    if closes - opens > Duration::days(MAX_DAYS) {
+        refuse!(
+            "the window would close at {}, more than {MAX_DAYS} days from now",
+            closes.to_rfc3339()
+        );
+    }
+    let day = opens.date_naive();
+    let electors: Vec<Elector> = repo
+        .council
+        .delegates
+        .iter()
+        .filter(|d| d.serves_on(day))
+        .map(|d| Elector {
+            id: d.id.clone(),
+            email: d.email.clone(),
+            key: d.key.clone(),
+        })
+        .collect();
+    if electors.is_empty() {
+        refuse!("no delegate's term covers {day}: nobody could vote");
+    }
+    let committer = req
+        .commit
+        .then(|| git::Committer::prepare(&root))
+        .transpose()?;
+
+    let mut ready = ready;
+    ready.sort_by_key(|p| p.id.as_ref().map(|i| i.value));
     let mut writes = Vec::new();
+    let mut options = Vec::new();
     for p in &ready {
+        let (Some(id), Some(kind)) = (&p.id, &p.kind) else {
+            bail!(
+                "{} has no valid id or type: fix it first (council check)",
+                p.file
+            );
+        };
         let mut e = FrontMatterEdit::open(&p.file, p.source.clone())?;
         e.set("status", "Voting");
-        e.set("voting-opens", edit::datetime(opens));
-        e.set("voting-closes", edit::datetime(closes));
-        e.remove("resolved");
-        writes.push((root.join(&p.file), e.finish()));
+        for stale in ["voting-opens", "voting-closes", "resolved"] {
+            e.remove(stale);
+        }
+        let text = e.finish();
+        options.push(RecordOption {
+            id: id.value,
+            file: p.file.clone(),
+            text: git::blob_id(text.as_bytes()),
+            kind: kind.value,
+            majority: rules.majority_for(kind.value),
+        });
+        writes.push((root.join(&p.file), text));
     }
+    let rec = Record {
+        file: record::path(&name),
+        source: String::new(),
+        decision: name.clone(),
+        opened: opens.fixed_offset(),
+        closes: closes.fixed_offset(),
+        opened_by: who.id.clone(),
+        chair,
+        options,
+        electors,
+        process,
+        rules,
+        closed: None,
+        closed_span: None,
+    };
+    let record_path = root.join(&rec.file);
+    let text = rec.render();
+    // The record is written last: a proposal in Voting without it is what `check` reports.
     for (path, text) in &writes {
         repo::write_atomic(path, text.as_bytes())?;
     }
+    repo::create_new(&record_path, text.as_bytes())?;
     if !ctx.quiet {
         for p in &ready {
             writeln!(out, "{}: Discussion -> Voting", p.file)?;
         }
         writeln!(
             out,
-            "voting on `{name}` is open until {}",
+            "wrote {}: voting on `{name}` is open until {}",
+            rec.file,
             closes.to_rfc3339()
         )?;
     }
-    if commit {
-        let paths: Vec<_> = writes.into_iter().map(|(p, _)| p).collect();
-        let short = git::commit_files(
-            &root,
+    if let Some(c) = committer {
+        let mut paths: Vec<_> = writes.into_iter().map(|(p, _)| p).collect();
+        paths.push(record_path);
+        let short = c.commit(
             &paths,
             &format!("open({name}): voting until {}", closes.format("%Y-%m-%d")),
         )?;
@@ -136,4 +230,39 @@ pub fn run(
         }
     }
     Ok(Exit::Success)
+}
+
+/// The process document's id and rules: it must exist, be an Accepted or Active process
+/// document, and its rules must be valid. Never a default for a value that is present but wrong.
+pub fn rules_in_force(repo: &Repo) -> Result<(u32, crate::model::rules::Rules)> {
+    let Some(pid) = &repo.council.process else {
+        bail!("council.toml names no `process` document: its [rules] decide how votes are counted");
+    };
+    let Some(p) = repo.process_document() else {
+        bail!(
+            "council.toml:{}: `process = {}` names no proposal in proposals/",
+            crate::diag::locate(&repo.council.source, pid.span.clone()).0,
+            pid.value
+        );
+    };
+    if p.kind.as_ref().map(|k| k.value) != Some(Type::Process)
+        || !p
+            .status
+            .as_ref()
+            .is_some_and(|s| matches!(s.value, Status::Accepted | Status::Active))
+    {
+        bail!(
+            "{} is not an Accepted or Active process document, so its rules are not in force",
+            p.file
+        );
+    }
+    if let Some(d) = p.rules_problems.first() {
+        bail!("{}:{}:{}: {}", d.file, d.line, d.column, d.message);
+    }
+    let rules = p
+        .rules
+        .as_ref()
+        .map(|r| r.value.clone())
+        .unwrap_or_default();
+    Ok((pid.value, rules))
 }

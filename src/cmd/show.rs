@@ -62,21 +62,27 @@ fn history(root: &std::path::Path, file: &str) -> Result<Vec<Entry>, String> {
     }
     Ok(out)
 }
-use crate::cli::{Ctx, TextFormat};
+use crate::cli::TextFormat;
+use crate::cmd::Ctx;
 use crate::decision;
 use crate::repo::Repo;
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Result<Exit> {
     let repo = Repo::load(&ctx.root()?)?;
     let p = repo.find_proposal(id)?;
-    let name = p.decision();
-    let found = name
-        .as_deref()
-        .and_then(|n| decision::find(decision::decisions(&repo), n));
+    // The record that names this proposal, else its decision by topic or id.
+    let pid = p.id.as_ref().map(|i| i.value);
+    let name = repo
+        .records
+        .iter()
+        .find(|r| pid.is_some_and(|id| r.option(id).is_some()))
+        .map(|r| r.decision.clone())
+        .or_else(|| p.decision());
+    let found = name.as_deref().and_then(|n| decision::find(&repo, n));
     let tally = found
         .as_ref()
-        .filter(|d| !d.proposals.is_empty())
-        .map(|d| decision::tally(&repo, d, ctx.now));
+        .filter(|d| d.record.is_some())
+        .map(|d| decision::tally(d, ctx.now));
     let ballots: Vec<serde_json::Value> = found
         .as_ref()
         .map(|d| {
@@ -108,7 +114,12 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
                     serde_json::json!({
                         "name": name,
                         "state": tally.as_ref().map(|t| t.state.as_str()),
+                        "record": found.as_ref().and_then(|d| d.record).map(|r| r.file.clone()),
                         "options": found.as_ref().map(|d| d.options()),
+                        "closes": found.as_ref().and_then(|d| d.closes()).map(|c| c.to_rfc3339()),
+                        "winners": tally.as_ref().map(|t| t.count.winner_names()),
+                        "casting": tally.as_ref().and_then(|t| t.casting.clone()),
+                        "outcome": tally.as_ref().map(|t| t.outcome.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>()),
                         "ballots": ballots,
                     }),
                 );
@@ -173,14 +184,6 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
                     writeln!(out, "  {:16}{}", format!("{label}:"), v.value)?;
                 }
             }
-            for (label, v) in [
-                ("voting-opens", &p.voting_opens),
-                ("voting-closes", &p.voting_closes),
-            ] {
-                if let Some(v) = v {
-                    writeln!(out, "  {:16}{}", format!("{label}:"), v.value.to_rfc3339())?;
-                }
-            }
             if let Some(r) = &p.resolved {
                 writeln!(out, "  resolved:       {}", r.value)?;
             }
@@ -196,12 +199,26 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
             if let Some(n) = &name {
                 write!(out, "\ndecision {n}")?;
                 match (&found, &tally) {
-                    (Some(d), Some(t)) => writeln!(
-                        out,
-                        ": {} (options {})",
-                        t.state.as_str(),
-                        d.options().join(", ")
-                    )?,
+                    (Some(d), Some(t)) => {
+                        let record = d.record.expect("a tallied decision has a record");
+                        writeln!(
+                            out,
+                            ": {} (options {}; record {}; window {} to {})",
+                            t.state.as_str(),
+                            d.options().join(", "),
+                            record.file,
+                            record.opened.to_rfc3339(),
+                            record.closes.to_rfc3339()
+                        )?;
+                        if let Some(c) = &t.casting {
+                            writeln!(out, "  casting vote of the chair: {c}")?;
+                        }
+                        if !t.outcome.is_empty() {
+                            let o: Vec<_> =
+                                t.outcome.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                            writeln!(out, "  outcome:     {}", o.join(", "))?;
+                        }
+                    }
                     _ => writeln!(out, ": not opened for voting")?,
                 }
                 if let Some(d) = &found {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::Ctx;
+use crate::cmd::Ctx;
 use crate::cmd::edit::FrontMatterEdit;
 use crate::diag::Severity;
 use crate::model::status::Status;
@@ -41,27 +41,27 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, new: &str, commit: bool) ->
     }
     let decision = p.decision().unwrap_or_default();
     if new == Status::Voting {
-        refuse!("voting opens with `council open {decision}`, which also writes the voting window");
-    }
-    if from == Status::Voting
-        && matches!(new, Status::Accepted | Status::Rejected)
-        && repo.ballots.iter().any(|b| b.decision == decision)
-    {
         refuse!(
-            "decision `{decision}` has ballots: its outcome is written by `council close {decision}`, from the tally"
+            "voting opens with `council open {decision}`, which also writes the decision record"
+        );
+    }
+    if from == Status::Voting {
+        let name =
+            p.id.as_ref()
+                .and_then(|id| repo.open_record_of(id.value))
+                .map_or(decision.clone(), |r| r.decision.clone());
+        refuse!(
+            "{} is being voted on: its outcome is written by `council close {name}`, from the count; `council cancel {name}` stops the vote",
+            p.file
         );
     }
     let mut edit = FrontMatterEdit::open(&p.file, p.source.clone())?;
     edit.set("status", new.as_str());
-    if from == Status::Voting && new == Status::Discussion {
-        edit.remove("voting-opens");
-        edit.remove("voting-closes");
-    }
     if matches!(new, Status::Accepted | Status::Rejected) {
         edit.set("resolved", crate::cmd::edit::date(ctx.now.date_naive()));
     }
     let text = edit.finish();
-    let levels = lint::levels(&repo, &[]).map_err(anyhow::Error::msg)?;
+    let (levels, _) = lint::levels(&repo, &[]).map_err(anyhow::Error::msg)?;
     let problems: Vec<_> =
         lint::apply_levels(lint::check_one(&repo, &p.file, text.clone()), &levels)
             .into_iter()
@@ -78,23 +78,14 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, new: &str, commit: bool) ->
             list.join("\n")
         );
     }
+    let committer = commit.then(|| git::Committer::prepare(&root)).transpose()?;
     let path = root.join(&p.file);
     repo::write_atomic(&path, text.as_bytes())?;
     if !ctx.quiet {
         writeln!(out, "{}: {from} -> {new}", p.file)?;
-        if from == Status::Voting
-            && new == Status::Discussion
-            && repo.ballots.iter().any(|b| b.decision == decision)
-        {
-            writeln!(
-                out,
-                "note: the vote on `{decision}` is cancelled; remove votes/{decision}/ before voting again"
-            )?;
-        }
     }
-    if commit {
-        let short = git::commit_files(
-            &root,
+    if let Some(c) = committer {
+        let short = c.commit(
             &[path],
             &format!(
                 "status({}): {from} -> {new}",

@@ -2,10 +2,11 @@
 
 use std::io::Write;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::Exit;
-use crate::cli::{Ctx, TextFormat};
+use crate::cli::TextFormat;
+use crate::cmd::Ctx;
 use crate::decision::{self, Decision, State, Tally};
 use crate::repo::Repo;
 use crate::tally::DropReason;
@@ -72,20 +73,14 @@ pub fn run(
     if names.is_empty() {
         chosen = decision::decisions(&repo)
             .into_iter()
-            .filter(|d| !d.proposals.is_empty())
+            .filter(|d| d.record.is_some())
             .collect();
     } else {
         for n in names {
-            match decision::find(decision::decisions(&repo), n) {
-                Some(d) if !d.proposals.is_empty() => chosen.push(d),
-                _ => bail!("no decision `{n}`: no proposal of it is in Voting or was voted on"),
-            }
+            chosen.push(decision::find_recorded(&repo, n)?);
         }
     }
-    let tallies: Vec<Tally> = chosen
-        .iter()
-        .map(|d| decision::tally(&repo, d, ctx.now))
-        .collect();
+    let tallies: Vec<Tally> = chosen.iter().map(|d| decision::tally(d, ctx.now)).collect();
     match format {
         TextFormat::Json => {
             let all: Vec<_> = tallies.iter().map(json).collect();
@@ -95,23 +90,26 @@ pub fn run(
             if tallies.is_empty() && !ctx.quiet {
                 writeln!(
                     out,
-                    "no decisions to count: no proposal is in Voting or has been voted on"
+                    "no decisions to count: there is no decision record in decisions/ (a vote starts with `council open`)"
                 )?;
             }
             for (i, (d, t)) in chosen.iter().zip(&tallies).enumerate() {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                explain(out, &repo, d, t, ctx)?;
+                explain(out, &repo, d, t)?;
             }
         }
     }
     Ok(Exit::Success)
 }
 
-fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally, ctx: &Ctx) -> Result<()> {
+fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Result<()> {
     let c = &t.count;
-    let rules = repo.rules();
+    let Some(record) = d.record else {
+        return Ok(());
+    };
+    let rules = &record.rules;
     let headline = match t.state {
         State::Decided => format!("decided: {} wins", t.winner().unwrap_or("?")),
         State::Open => format!(
@@ -124,37 +122,52 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally, ctx: &
             c.winner_names().join(", "),
             d.name
         ),
-        State::Inquorate => format!("inquorate: {} ballots of {} needed", t.cast, t.required),
+        State::Inquorate => format!(
+            "inquorate: {} counted, {} needed",
+            crate::emit::plural(t.cast, "ballot"),
+            t.required
+        ),
         State::Blocked => "blocked by unresolved concerns".to_owned(),
     };
+    let headline = match &record.closed {
+        Some(cl) => format!("{headline} (closed at {})", cl.at.to_rfc3339()),
+        None => headline,
+    };
     writeln!(out, "decision {}: {headline}", d.name)?;
-    for p in &d.proposals {
-        let kind = p.kind.as_ref().map(|k| k.value);
-        let ratio = kind
-            .map(|k| rules.majority_for(k))
-            .unwrap_or(crate::model::rules::Ratio::SIMPLE);
+    writeln!(
+        out,
+        "  record: {} (opened by {}{})",
+        record.file,
+        record.opened_by,
+        record
+            .chair
+            .as_ref()
+            .map_or(String::new(), |c| format!("; chair {c}"))
+    )?;
+    for o in &record.options {
+        let title = repo.proposal(o.id).map_or("(missing)", |p| p.title_str());
         writeln!(
             out,
-            "  option {}  {} ({}, majority {ratio})",
-            p.option().unwrap_or_default(),
-            p.title_str(),
-            kind.map_or("?", |k| k.as_str())
+            "  option {}  {title} ({}, majority {})",
+            o.name(),
+            o.kind,
+            o.majority
         )?;
     }
     writeln!(out, "  option none  reject them all")?;
-    if let (Some(o), Some(cl)) = (d.opens, d.closes) {
-        let when = if ctx.now >= cl {
-            "closed"
-        } else {
-            "still open"
-        };
-        writeln!(
-            out,
-            "  window: {} to {} ({when})",
-            o.to_rfc3339(),
-            cl.to_rfc3339()
-        )?;
-    }
+    let when = if record.is_closed() {
+        "closed"
+    } else if t.closes.is_some_and(|cl| t.now >= cl) {
+        "window over"
+    } else {
+        "still open"
+    };
+    writeln!(
+        out,
+        "  window: {} to {} ({when})",
+        record.opened.to_rfc3339(),
+        record.closes.to_rfc3339()
+    )?;
     writeln!(
         out,
         "  ballots: {} counted ({} abstaining), {} needed (min-ballots = {}); recused: {}; not voted: {}",
@@ -206,14 +219,11 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally, ctx: &
     }
     for drop in &c.dropped {
         let name = &c.options[drop.option];
-        let ratio = d
-            .proposals
+        let ratio = record
+            .options
             .iter()
-            .find(|p| p.option().as_deref() == Some(name.as_str()))
-            .and_then(|p| p.kind.as_ref())
-            .map_or(crate::model::rules::Ratio::SIMPLE, |k| {
-                rules.majority_for(k.value)
-            });
+            .find(|o| o.name() == *name)
+            .map_or(crate::model::rules::Ratio::SIMPLE, |o| o.majority);
         match drop.reason {
             DropReason::Quorum => writeln!(
                 out,
@@ -293,7 +303,7 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally, ctx: &
     }
     if !t.outcome.is_empty() {
         let o: Vec<_> = t.outcome.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let note = if d.in_voting() {
+        let note = if d.is_open() {
             format!("run `council close {}` to record it", d.name)
         } else {
             "recorded".to_owned()

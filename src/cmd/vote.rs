@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use toml_edit::{Array, DocumentMut, value};
 
-use crate::cli::Ctx;
+use crate::cmd::Ctx;
 use crate::cmd::edit;
 use crate::decision::{self, State};
 use crate::model::ballot::{parse_rank_expr, split_group};
@@ -29,46 +29,72 @@ pub struct Request {
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    let Some(d) = decision::find(decision::decisions(&repo), &req.decision) else {
+    let d = decision::find_recorded(&repo, &req.decision)?;
+    let record = d.record.expect("a recorded decision");
+    if record.is_closed() {
         refuse!(
-            "no decision `{}` is open for voting (see `council list --status Voting`)",
-            req.decision
+            "decision `{}` is closed ({}): ballots can no longer be cast or changed",
+            d.name,
+            record.file
+        );
+    }
+    let delegate = crate::cmd::acting(&root, &repo.council, req.as_.as_deref())?;
+    let Some(elector) = record.elector(&delegate.id) else {
+        refuse!(
+            "{} is not an elector of decision `{}`: {} names the delegates whose term covered its opening ({})",
+            delegate.id,
+            d.name,
+            record.file,
+            record
+                .electors
+                .iter()
+                .map(|e| e.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     };
-    if !d.in_voting() {
-        refuse!("decision `{}` is not in Voting", d.name);
-    }
-    let delegate = match &req.as_ {
-        Some(id) => match repo.council.delegate(id) {
-            Some(del) => del,
-            None => refuse!("`{id}` is not a delegate in council.toml"),
-        },
-        None => {
-            let who = git::identity(&root);
-            let Some(email) = who.email else {
-                refuse!(
-                    "cannot tell who you are: set git's user.email to your delegate email, or pass --as ID"
-                );
-            };
-            match repo.council.delegate_by_email(&email) {
-                Some(del) => del,
-                None => refuse!(
-                    "{email} (git's user.email) is not the email of any delegate in council.toml; pass --as ID to vote as a delegate"
+    let committer = if req.commit {
+        let c = git::Committer::prepare(&root)?;
+        if !c.email.eq_ignore_ascii_case(&elector.email) {
+            refuse!(
+                "--commit would author this ballot as {} (git's user.email), but only {} may change {}'s ballot",
+                c.email,
+                elector.email,
+                elector.id
+            );
+        }
+        if let Some(key) = &elector.key {
+            match &c.signing {
+                git::Signing::Ssh(Some(public)) if same_key(public, key) => {}
+                git::Signing::Ssh(Some(public)) => refuse!(
+                    "git would sign with {public}, but {}'s ballots must be signed with the key in {}: {key}",
+                    elector.id,
+                    record.file
+                ),
+                git::Signing::Ssh(None) => {}
+                _ => refuse!(
+                    "{}'s ballot commits must carry an SSH signature by the key in {}: set commit.gpgsign = true, gpg.format = ssh and user.signingkey (docs/signing.md)",
+                    elector.id,
+                    record.file
                 ),
             }
         }
+        Some(c)
+    } else {
+        None
     };
     let dir = root.join("votes").join(&d.name);
     let options = d.options();
 
     if let Some(choice) = &req.casting {
-        if repo.council.chair.as_ref().map(|c| c.value.as_str()) != Some(delegate.id.as_str()) {
+        if record.chair.as_deref() != Some(delegate.id.as_str()) {
             refuse!(
-                "only the chair casts the deciding vote, and `{}` is not the chair",
+                "only the chair named in {} casts the deciding vote, and `{}` is not that chair",
+                record.file,
                 delegate.id
             );
         }
-        let t = decision::tally(&repo, &d, ctx.now);
+        let t = decision::count(&d, ctx.now);
         let tied = t.count.winner_names();
         if t.state != State::Tie {
             refuse!(
@@ -92,26 +118,25 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         finish(
             ctx,
             out,
-            &root,
+            committer,
             &path,
             &format!("casting({}): {}", d.name, delegate.id),
-            req.commit,
         )?;
         return Ok(Exit::Success);
     }
 
-    if let Some(opens) = d.opens
-        && ctx.now < opens
-    {
-        refuse!("voting on `{}` opens at {}", d.name, opens.to_rfc3339());
+    if ctx.now < record.opened {
+        refuse!(
+            "voting on `{}` opens at {}",
+            d.name,
+            record.opened.to_rfc3339()
+        );
     }
-    if let Some(closes) = d.closes
-        && ctx.now >= closes
-    {
+    if ctx.now >= record.closes {
         refuse!(
             "voting on `{}` closed at {}: ballots can no longer be cast or changed",
             d.name,
-            closes.to_rfc3339()
+            record.closes.to_rfc3339()
         );
     }
     let mut doc = DocumentMut::new();
@@ -169,32 +194,33 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     finish(
         ctx,
         out,
-        &root,
+        committer,
         &path,
         &format!("vote({}): {}", d.name, delegate.id),
-        req.commit,
     )?;
     Ok(Exit::Success)
 }
 
 /// `7` and `0007` both name proposal 7; `none` stays.
 fn normalize(name: &str) -> String {
-    match name.trim().parse::<u32>() {
-        Ok(n) => format!("{n:04}"),
-        Err(_) => name.trim().to_owned(),
-    }
+    decision::normalize(name)
+}
+
+/// Whether two SSH public keys are the same (type and key data; comments aside).
+fn same_key(a: &str, b: &str) -> bool {
+    let f = |s: &str| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    f(a) == f(b)
 }
 
 fn finish(
     ctx: &Ctx,
     out: &mut dyn Write,
-    root: &std::path::Path,
+    committer: Option<git::Committer>,
     path: &std::path::Path,
     message: &str,
-    commit: bool,
 ) -> Result<()> {
-    if commit {
-        let short = git::commit_files(root, &[path.to_path_buf()], message)?;
+    if let Some(c) = committer {
+        let short = c.commit(&[path.to_path_buf()], message)?;
         if !ctx.quiet {
             writeln!(out, "committed {short}")?;
         }

@@ -25,6 +25,17 @@ impl Level {
     }
 }
 
+impl Level {
+    /// Higher is stricter.
+    pub fn rank(self) -> u8 {
+        match self {
+            Level::Allow => 0,
+            Level::Warning => 1,
+            Level::Error => 2,
+        }
+    }
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -98,17 +109,61 @@ rules! {
     "ballot-form" Error "a ballot holds a well-formed ranking, vote or recusal";
     "ballot-voter" Error "ballots are cast by delegates, in files named after them";
     "ballot-option" Error "a ranking names each option of its decision at most once, and no other";
-    "ballot-decision" Error "ballots belong to a decision that is in Voting or was decided by them";
+    "ballot-decision" Error "ballots belong to a decision that has a record";
     "ballot-window" Error "ballots are cast inside the voting window";
     "casting-vote" Error "the chair's casting vote picks one of the tied options, after a tie";
-    "status-tally" Error "the status of a voted proposal agrees with the tally of its ballots";
+    "status-tally" Error "a closed record's outcome is the count of its ballots, and its proposals' statuses agree with it";
+    "voting-record" Error "a proposal is in Voting exactly while an open decision record lists it";
+    "invalid-record" Error "a decision record is whole, valid, and names the proposals it pins";
+    "non-regular-file" Error "governed paths are regular files and folders: no symbolic links, submodules or special files";
     "ballot-author" Error "a ballot changes only in commits authored with its delegate's email (casting.toml: the chair's)";
     "ballot-signature" Error "a delegate with a key signs the commits that change their ballot, with that key";
     "ballot-timing" Error "ballots change only while their decision's window is open";
     "status-transition" Error "every status change in history is an allowed transition";
     "proposal-start" Error "a proposal added after the first commit starts as Draft";
-    "frozen-text" Error "the title and body of a proposal in Voting do not change";
+    "frozen-text" Error "a proposal in Voting stays byte for byte the text its record pins";
     "history-incomplete" Warning "the history to verify is all there (not cut off by a shallow clone)";
+    "record-change" Error "a decision record is created, closed or removed only as SPEC section 7 allows";
+    "council-change" Error "council.toml is changed by its chair, or a delegate's own identity by that delegate";
+    "rules-change" Error "the [rules] of the process document in force never change";
+    "history-root" Error "only the first commit of the history brings in files unchecked";
+    "commit-time" Error "commit times never go backwards along the first-parent history, nor lie in the future";
+    "proposal-identity" Error "a proposal a record names is never deleted or renamed, and keeps its id";
+    "locked-rule" Error "[lints] and -A/-W do not lower the rules that judge who may change what";
+}
+
+/// The rules `[lints]` and `-A/-W` cannot lower (SPEC section 7, "Not configurable"): the
+/// history rules and the ballot and record rules of section 5.
+pub const LOCKED: &[&str] = &[
+    "ballot-form",
+    "ballot-voter",
+    "ballot-option",
+    "ballot-decision",
+    "ballot-window",
+    "casting-vote",
+    "status-tally",
+    "voting-record",
+    "invalid-record",
+    "non-regular-file",
+    "ballot-author",
+    "ballot-signature",
+    "ballot-timing",
+    "status-transition",
+    "proposal-start",
+    "frozen-text",
+    "history-incomplete",
+    "record-change",
+    "council-change",
+    "rules-change",
+    "history-root",
+    "commit-time",
+    "proposal-identity",
+    "locked-rule",
+];
+
+/// Whether `rule` is one [`LOCKED`] rule.
+pub fn is_locked(rule: &str) -> bool {
+    LOCKED.contains(&rule)
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -122,9 +177,11 @@ pub struct Levels {
 }
 
 impl Levels {
-    /// Sets `rule` to `level`; returns false when no such rule exists.
+    /// Sets `rule` to `level`; returns false when no such rule exists. A locked rule is never
+    /// lowered below its default (the caller reports the attempt).
     pub fn set(&mut self, rule: &str, level: Level) -> bool {
         match find(rule) {
+            Some(r) if is_locked(r.id) && level.rank() < r.level.rank() => true,
             Some(r) => {
                 self.overrides.insert(r.id, level);
                 true
@@ -166,5 +223,10 @@ mod tests {
         assert!(l.set("section-order", Level::Error));
         assert_eq!(l.get("section-order"), Level::Error);
         assert!(!l.set("no-such-rule", Level::Allow));
+        assert!(l.set("ballot-author", Level::Allow));
+        assert_eq!(l.get("ballot-author"), Level::Error);
+        for r in LOCKED {
+            assert!(find(r).is_some(), "{r}");
+        }
     }
 }

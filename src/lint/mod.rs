@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use crate::decision::{self, State};
+use crate::decision;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::council;
 use crate::model::status::{Status, Type};
@@ -23,10 +23,10 @@ use catalog::{Level, Levels};
 pub fn check(repo: &Repo, now: DateTime<Utc>) -> Vec<Diagnostic> {
     let mut out = repo.diagnostics.clone();
     let rules = repo.rules();
-    let voted: BTreeSet<&str> = repo.ballots.iter().map(|b| b.decision.as_str()).collect();
+    let recorded = recorded(repo);
     let per_file = crate::repo::parallel_map(&repo.proposals, |p| {
         let mut d = Vec::new();
-        let has_votes = p.decision().is_some_and(|n| voted.contains(n.as_str()));
+        let has_votes = p.id.as_ref().is_some_and(|id| recorded.contains(&id.value));
         proposals::check(p, &rules, &repo.root, has_votes, &mut d);
         d
     });
@@ -156,45 +156,167 @@ fn cross_file(repo: &Repo, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The ids of proposals that a closed decision record decided: their record is their resolution.
+fn recorded(repo: &Repo) -> BTreeSet<u32> {
+    repo.records
+        .iter()
+        .filter(|r| r.is_closed())
+        .flat_map(|r| r.options.iter().map(|o| o.id))
+        .collect()
+}
+
+/// The line of `needle` in a record, for pointing at an option.
+fn record_at(
+    r: &crate::model::record::Record,
+    rule: &'static str,
+    needle: &str,
+    msg: String,
+) -> Diagnostic {
+    match r.source.find(needle) {
+        Some(i) => Diagnostic::at(rule, &r.file, &r.source, i..i + needle.len(), msg),
+        None => Diagnostic::file(rule, &r.file, msg),
+    }
+}
+
 fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
-    let chair = repo.council.chair.as_ref().map(|c| c.value.as_str());
     for d in decision::decisions(repo) {
-        let decided = !d.proposals.is_empty() && !d.in_voting();
         for b in &d.ballots {
-            if b.malformed {
-                continue;
+            if !b.malformed {
+                out.extend(decision::ballot_problems(&d, b));
             }
-            out.extend(decision::ballot_problems(repo, &d, b));
-            if decided
-                && d.proposals.iter().all(|p| {
-                    p.status.as_ref().is_some_and(|s| {
-                        matches!(
-                            s.value,
-                            Status::Discussion
-                                | Status::Draft
-                                | Status::Deferred
-                                | Status::Withdrawn
-                        )
-                    })
-                })
-            {
+        }
+        let Some(record) = d.record else {
+            if let Some(c) = d.casting {
                 out.push(Diagnostic::file(
-                    "ballot-decision",
-                    &b.file,
-                    format!("decision `{}` is not in Voting: its ballots were cancelled with the vote; delete them", d.name),
+                    "casting-vote",
+                    &c.file,
+                    format!(
+                        "decision `{}` has no record: there is nothing to settle",
+                        d.name
+                    ),
                 ));
             }
-        }
-        if d.proposals.is_empty() {
             continue;
+        };
+        for o in &record.options {
+            let needle = format!("id = {}", o.id);
+            let Some(p) = repo.proposal(o.id) else {
+                out.push(record_at(
+                    record,
+                    "invalid-record",
+                    &needle,
+                    format!(
+                        "option {} names proposal {}, which is not in proposals/: a proposal a record names is never deleted",
+                        o.name(),
+                        o.id
+                    ),
+                ));
+                continue;
+            };
+            if p.file != o.file {
+                out.push(record_at(
+                    record,
+                    "invalid-record",
+                    &needle,
+                    format!(
+                        "option {} is {} in the record, but proposal {} is now {}: a proposal a record names is never renamed",
+                        o.name(),
+                        o.file,
+                        o.id,
+                        p.file
+                    ),
+                ));
+            }
+            let status = p.status.as_ref().map(|s| s.value);
+            let status_span = p.status.as_ref().map_or(0..0, |s| s.span.clone());
+            match &record.closed {
+                None => {
+                    if status != Some(Status::Voting) {
+                        out.push(Diagnostic::at(
+                            "voting-record",
+                            &p.file,
+                            &p.source,
+                            status_span,
+                            format!(
+                                "{} is an option of the open vote in {}, so it is in Voting; only `council close` or `council cancel {}` moves it",
+                                p.file, record.file, d.name
+                            ),
+                        ));
+                    }
+                    let blob = crate::git::blob_id(p.source.as_bytes());
+                    if blob != o.text {
+                        out.push(Diagnostic::file(
+                            "frozen-text",
+                            &p.file,
+                            format!(
+                                "{} changed while in Voting: {} pins the text {} and the file is now {blob}; restore it (git cat-file blob {} > {}) or cancel the vote (council cancel {})",
+                                p.file, record.file, o.text, o.text, p.file, d.name
+                            ),
+                        ));
+                    }
+                }
+                Some(closed) => {
+                    let expected = closed.outcome.get(&o.name()).copied();
+                    let agrees = match (status, expected) {
+                        (Some(s), Some(e)) if s == e => true,
+                        (Some(s), Some(Status::Accepted)) => {
+                            matches!(s, Status::Final | Status::Active | Status::Superseded)
+                        }
+                        _ => false,
+                    };
+                    if !agrees {
+                        out.push(Diagnostic::at(
+                            "status-tally",
+                            &p.file,
+                            &p.source,
+                            status_span,
+                            format!(
+                                "status is {} but {} decided {}",
+                                status.map_or("missing".into(), |s| s.to_string()),
+                                record.file,
+                                expected.map_or("nothing for it".into(), |e| e.to_string())
+                            ),
+                        ));
+                    }
+                }
+            }
         }
-        let t = decision::tally(repo, &d, now);
-        if let Some(c) = repo.castings.iter().find(|c| c.decision == d.name)
+        let t = decision::count(
+            &d,
+            record
+                .closed
+                .as_ref()
+                .map_or(now, |c| c.at.with_timezone(&Utc)),
+        );
+        if let Some(closed) = &record.closed
+            && !t.agrees_with(closed)
+        {
+            let span = record.closed_span.clone().unwrap_or(0..0);
+            out.push(Diagnostic::at(
+                "status-tally",
+                &record.file,
+                &record.source,
+                span,
+                format!(
+                    "[closed] says {} (winners {}) but the count of the record over its ballots at {} says {} (winners {}); run `council tally {}`",
+                    closed.state.as_str(),
+                    closed.winners.join(", "),
+                    closed.at.to_rfc3339(),
+                    t.state.as_str(),
+                    t.count.winner_names().join(", "),
+                    d.name
+                ),
+            ));
+        }
+        if let Some(c) = d.casting
             && let Some(w) = &c.winner
         {
             let tied = t.count.winner_names();
-            let problem = if chair.is_none() {
-                Some("council.toml names no `chair`, so there is no casting vote".to_owned())
+            let problem = if record.chair.is_none() {
+                Some(format!(
+                    "{} names no chair, so there is no casting vote",
+                    record.file
+                ))
             } else if tied.len() < 2 {
                 Some(format!(
                     "decision `{}` is not tied: a casting vote only settles a tie",
@@ -219,65 +341,71 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if !decided || d.ballots.is_empty() {
+    }
+    for p in &repo.proposals {
+        let (Some(st), Some(id)) = (&p.status, &p.id) else {
             continue;
-        }
-        for p in &d.proposals {
-            let (Some(st), Some(opt)) = (&p.status, p.option()) else {
-                continue;
-            };
-            let expected = t.outcome.get(&opt).copied();
-            let agrees = matches!(
-                (st.value, expected),
-                (
-                    Status::Accepted | Status::Final | Status::Active,
-                    Some(Status::Accepted)
-                ) | (Status::Rejected, Some(Status::Rejected))
-                    | (
-                        Status::Superseded
-                            | Status::Withdrawn
-                            | Status::Deferred
-                            | Status::Draft
-                            | Status::Discussion,
-                        _
-                    )
-            );
-            if !agrees {
-                let why = match expected {
-                    Some(e) => format!("the tally of its ballots says {e}"),
-                    None if t.state == State::Decided => "the tally does not decide it".to_owned(),
-                    None => format!("the tally of its ballots is {}", t.state.as_str()),
-                };
-                out.push(Diagnostic::at(
-                    "status-tally",
-                    &p.file,
-                    &p.source,
-                    st.span.clone(),
-                    format!(
-                        "status is {} but {why} (run `council tally {}`)",
-                        st.value, d.name
-                    ),
-                ));
-            }
+        };
+        if st.value == Status::Voting && repo.open_record_of(id.value).is_none() {
+            out.push(Diagnostic::at(
+                "voting-record",
+                &p.file,
+                &p.source,
+                st.span.clone(),
+                format!(
+                    "{} is in Voting, but no open decision record lists it: a vote starts with `council open {}`, which writes decisions/{}.toml",
+                    p.file,
+                    p.decision().unwrap_or_default(),
+                    p.decision().unwrap_or_default()
+                ),
+            ));
         }
     }
 }
 
 /// Builds the rule levels of a run: defaults, `[lints]`, then the command-line overrides in the
-/// order given. Unknown rule names on the command line come back as errors.
-pub fn levels(repo: &Repo, overrides: &[(Level, String)]) -> Result<Levels, String> {
+/// order given. Unknown rule names on the command line come back as errors. Attempts to lower a
+/// locked rule come back as findings (the rule keeps its level).
+pub fn levels(
+    repo: &Repo,
+    overrides: &[(Level, String)],
+) -> Result<(Levels, Vec<Diagnostic>), String> {
     let mut levels = Levels::default();
-    for (rule, level, _) in &repo.council.lints {
+    let mut found = Vec::new();
+    let lowers = |rule: &str, level: Level| {
+        catalog::is_locked(rule)
+            && catalog::find(rule).is_some_and(|r| level.rank() < r.level.rank())
+    };
+    for (rule, level, span) in &repo.council.lints {
+        if lowers(rule, *level) {
+            found.push(Diagnostic::at(
+                "locked-rule",
+                council::FILE,
+                &repo.council.source,
+                span.clone(),
+                format!(
+                    "`{rule}` judges who may change what and cannot be set to \"{level}\": delete this line"
+                ),
+            ));
+        }
         levels.set(rule, *level);
     }
     for (level, rule) in overrides {
+        if lowers(rule, *level) {
+            let flag = if *level == Level::Allow { "-A" } else { "-W" };
+            found.push(Diagnostic::file(
+                "locked-rule",
+                council::FILE,
+                format!("`{flag} {rule}` on the command line: `{rule}` judges who may change what and cannot be lowered"),
+            ));
+        }
         if !levels.set(rule, *level) {
             return Err(format!(
                 "unknown rule `{rule}` (see `council check --list-rules`)"
             ));
         }
     }
-    Ok(levels)
+    Ok((levels, found))
 }
 
 /// Sets severities, drops allowed findings and duplicates, and sorts by file and position.
@@ -306,9 +434,9 @@ pub fn apply_levels(diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> 
 pub fn check_one(repo: &Repo, file: &str, source: String) -> Vec<Diagnostic> {
     let (p, mut out) = crate::model::proposal::Proposal::parse(file, source);
     if let Some(p) = p {
-        let has_votes = p
-            .decision()
-            .is_some_and(|n| repo.ballots.iter().any(|b| b.decision == n));
+        let has_votes =
+            p.id.as_ref()
+                .is_some_and(|id| recorded(repo).contains(&id.value));
         proposals::check(&p, &repo.rules(), &repo.root, has_votes, &mut out);
     }
     out

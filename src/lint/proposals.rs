@@ -39,20 +39,6 @@ pub fn check(p: &Proposal, rules: &Rules, root: &Path, has_votes: bool, out: &mu
                 format!("a proposal in {st} needs `discussions-to`: add `discussions-to = \"https://...\"`, the URL where it is discussed, to its front matter"),
             ));
         }
-        if st == Status::Voting {
-            for (field, present) in [
-                ("voting-opens", p.voting_opens.is_some()),
-                ("voting-closes", p.voting_closes.is_some()),
-            ] {
-                if !present {
-                    out.push(at(
-                        "missing-field",
-                        p.status.as_ref().map_or(opening.clone(), |s| s.span.clone()),
-                        format!("a proposal in Voting needs `{field}`: move it to Voting with `council open`"),
-                    ));
-                }
-            }
-        }
         if st.is_decided() && !has_votes && p.resolution.is_none() {
             out.push(at(
                 "missing-resolution",
@@ -86,15 +72,6 @@ pub fn check(p: &Proposal, rules: &Rules, root: &Path, has_votes: bool, out: &mu
                 );
             }
         }
-    }
-    if let (Some(o), Some(c)) = (&p.voting_opens, &p.voting_closes)
-        && c.value <= o.value
-    {
-        out.push(at(
-            "invalid-date",
-            c.span.clone(),
-            "`voting-closes` must come after `voting-opens`".to_owned(),
-        ));
     }
     if let (Some(created), Some(resolved)) = (&p.created, &p.resolved)
         && resolved.value < created.value

@@ -2,13 +2,11 @@
 
 use std::ops::Range;
 
-use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
 use toml::de::DeValue;
 
 use super::tomlv::{self, Sp};
 use crate::diag::Diagnostic;
-use crate::repo::Files;
 
 /// The name of an option: a proposal id as four digits, or `none`.
 pub const NONE: &str = "none";
@@ -334,70 +332,6 @@ impl Casting {
         c.source = source;
         (c, diags)
     }
-}
-
-/// Everything read from `votes/`.
-#[derive(Debug, Default)]
-pub struct Votes {
-    pub ballots: Vec<BallotFile>,
-    pub castings: Vec<Casting>,
-    /// Files read.
-    pub files: usize,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Reads every ballot under `votes/`.
-pub fn load_all(files: &dyn Files) -> Result<Votes> {
-    let mut votes = Votes::default();
-    let mut decisions = files.list("votes")?;
-    decisions.sort();
-    for (decision, is_dir) in decisions {
-        if !is_dir {
-            continue;
-        }
-        let dir = format!("votes/{decision}");
-        let mut names: Vec<String> = files
-            .list(&dir)?
-            .into_iter()
-            .filter(|(n, _)| n.ends_with(".toml"))
-            .map(|(n, _)| n)
-            .collect();
-        names.sort();
-        votes.files += names.len();
-        for name in names {
-            let rel = format!("{dir}/{name}");
-            let stem = name.trim_end_matches(".toml").to_owned();
-            let text = match files.read(&rel) {
-                Ok(t) => t,
-                Err(why) => {
-                    votes.diagnostics.push(Diagnostic::file(
-                        "unreadable-file",
-                        &rel,
-                        format!("{rel} {why}"),
-                    ));
-                    continue;
-                }
-            };
-            if stem == "casting" {
-                let (c, d) = Casting::parse(&rel, &decision, text);
-                votes.castings.push(c);
-                votes.diagnostics.extend(d);
-            } else {
-                let (ballot, d) = Ballot::parse(&rel, &text);
-                let malformed = d.iter().any(|d| d.rule != "unknown-field");
-                votes.diagnostics.extend(d);
-                votes.ballots.push(BallotFile {
-                    file: rel,
-                    decision: decision.clone(),
-                    delegate: stem,
-                    source: text,
-                    ballot,
-                    malformed,
-                });
-            }
-        }
-    }
-    Ok(votes)
 }
 
 #[cfg(test)]

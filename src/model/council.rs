@@ -22,6 +22,16 @@ pub struct Delegate {
     pub span: Range<usize>,
 }
 
+impl Delegate {
+    /// Whether the delegate's term (if any) covers `day`.
+    pub fn serves_on(&self, day: NaiveDate) -> bool {
+        match self.term {
+            Some((from, to)) => from.is_none_or(|f| f <= day) && to.is_none_or(|t| day <= t),
+            None => true,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Council {
     pub name: String,

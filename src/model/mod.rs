@@ -3,6 +3,7 @@
 pub mod ballot;
 pub mod council;
 pub mod proposal;
+pub mod record;
 pub mod rules;
 pub mod status;
 pub mod tomlv;

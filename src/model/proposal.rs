@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use comrak::nodes::NodeValue;
 use comrak::{Arena, Options};
 use toml::de::DeValue;
@@ -29,8 +29,6 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "replaces",
     "superseded-by",
     "resolution",
-    "voting-opens",
-    "voting-closes",
     "resolved",
     "implementation",
     "rules",
@@ -75,8 +73,6 @@ pub struct Proposal {
     pub replaces: Vec<Sp<u32>>,
     pub superseded_by: Option<Sp<u32>>,
     pub resolution: Option<Sp<String>>,
-    pub voting_opens: Option<Sp<DateTime<FixedOffset>>>,
-    pub voting_closes: Option<Sp<DateTime<FixedOffset>>>,
     pub resolved: Option<Sp<NaiveDate>>,
     pub implementation: Option<Sp<String>>,
     /// The `[rules]` table, when present, with the problems found in it.
@@ -384,33 +380,15 @@ impl Proposal {
                     }
                 }
                 "voting-opens" | "voting-closes" => {
-                    let at = match v {
-                        DeValue::Datetime(d) => match tomlv::as_instant(d) {
-                            Some(t) => Some(t),
-                            None => {
-                                sink.at(
-                                    "invalid-date",
-                                    span.clone(),
-                                    format!("`{k}` must be a date-time with an offset such as 2026-12-01T00:00:00Z, found `{d}`"),
-                                );
-                                None
-                            }
-                        },
-                        _ => {
-                            sink.at(
-                                "field-type",
-                                span.clone(),
-                                tomlv::mismatch(k, "a date-time", v),
-                            );
-                            None
-                        }
-                    };
-                    let at = at.map(|t| Sp::new(t, span));
-                    if k == "voting-opens" {
-                        self.voting_opens = at;
-                    } else {
-                        self.voting_closes = at;
-                    }
+                    let decision = self.decision().unwrap_or_else(|| "<decision>".into());
+                    sink.at(
+                        "unknown-field",
+                        tomlv::shift(key.span(), base),
+                        format!(
+                            "`{k}` is no longer read: the voting window lives in the decision record, {}, written by `council open`; delete this line",
+                            super::record::path(&decision)
+                        ),
+                    );
                 }
                 "discussions-to" | "resolution" | "implementation" => {
                     if let Some(s) = string(k, v, span.clone(), sink) {

@@ -69,6 +69,8 @@ pub struct Rules {
     pub voting_days: u32,
     pub close_early: bool,
     pub concerns_block: bool,
+    /// Whether only the chair may open a vote (`open-by = "chair"`).
+    pub open_by_chair: bool,
     pub majority: BTreeMap<Type, Ratio>,
     pub sections: BTreeMap<Type, Vec<String>>,
 }
@@ -81,6 +83,7 @@ impl Default for Rules {
             voting_days: 14,
             close_early: true,
             concerns_block: true,
+            open_by_chair: false,
             majority: Type::ALL.into_iter().map(|t| (t, Ratio::SIMPLE)).collect(),
             sections: BTreeMap::new(),
         }
@@ -130,8 +133,8 @@ impl Rules {
                         let n = n as u32;
                         if k == "quorum" {
                             rules.quorum = n;
-                        } else if n == 0 {
-                            bad("`rules.voting-days` must be at least 1".into(), span);
+                        } else if !(1..=365).contains(&n) {
+                            bad("`rules.voting-days` must be from 1 to 365".into(), span);
                         } else {
                             rules.voting_days = n;
                         }
@@ -160,6 +163,14 @@ impl Rules {
                         }
                     }
                     _ => bad(tomlv::mismatch(&full, "a boolean", v), span),
+                },
+                "open-by" => match tomlv::as_str(v) {
+                    Some("delegates") => rules.open_by_chair = false,
+                    Some("chair") => rules.open_by_chair = true,
+                    _ => bad(
+                        "`rules.open-by` must be \"delegates\" or \"chair\"".into(),
+                        span,
+                    ),
                 },
                 "majority" => match v {
                     DeValue::Table(t) => {

@@ -54,7 +54,7 @@ impl Status {
             Discussion => &[Draft, Voting, Withdrawn, Deferred],
             Voting => &[Accepted, Rejected, Discussion],
             Deferred => &[Draft, Discussion],
-            Accepted if kind == Type::Process => &[Final, Superseded, Active],
+            Accepted if kind != Type::Standards => &[Final, Superseded, Active],
             Accepted => &[Final, Superseded],
             Final | Active => &[Superseded],
             Rejected | Withdrawn | Superseded => &[],
@@ -175,6 +175,7 @@ mod tests {
         assert!(Voting.can_move_to(Discussion, Type::Standards));
         assert!(Accepted.can_move_to(Active, Type::Process));
         assert!(!Accepted.can_move_to(Active, Type::Standards));
+        assert!(Accepted.can_move_to(Active, Type::Informational));
         assert!(Superseded.successors(Type::Process).is_empty());
     }
 
