@@ -485,7 +485,7 @@ impl Judge<'_> {
                 rule,
                 file,
                 format!(
-                    "{what}, which only {} ({}) may do; the commit is authored by {}",
+                    "{what}, which only {} ({}) may change; the commit is authored by {}",
                     who.id, who.email, self.commit.email
                 ),
             );
@@ -585,7 +585,9 @@ fn ballot(j: &mut Judge<'_>, ch: &Change) {
     let Some((name, who)) = ballot_path(&ch.path) else {
         return;
     };
-    j.ballots += 1;
+    if !j.covered {
+        j.ballots += 1;
+    }
     j.decisions.insert(name.to_owned());
     let v = verb(ch);
     // A cancelled vote's ballots go with its record.

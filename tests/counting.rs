@@ -112,12 +112,23 @@ fn build(v: &Vote) -> common::Fixture {
         let text = common::STANDARDS
             .replace("id = 2", &format!("id = {id}"))
             .replace("type = \"standards\"", &format!("type = \"{kind}\""))
-            .replace("topic = \"lockfile\"", "topic = \"gr\"")
-            .replace("status = \"Discussion\"", "status = \"Voting\"\nvoting-opens = 2026-01-01T00:00:00Z\nvoting-closes = 2026-01-15T00:00:00Z");
+            .replace("topic = \"lockfile\"", "topic = \"gr\"");
         f.write(&format!("proposals/{id:04}-option.md"), text);
         names.push(format!("{id:04}"));
     }
     names.push("none".into());
+    f.council()
+        .env("COUNCIL_NOW", "2026-01-01T00:00:00Z")
+        .args([
+            "open",
+            "gr",
+            "--closes",
+            "2026-01-15T00:00:00Z",
+            "--as",
+            "v0",
+        ])
+        .assert()
+        .success();
     for (i, b) in v.ballots.iter().enumerate() {
         let r = ranking_of(b, &names);
         f.write(

@@ -283,13 +283,20 @@ rule!(casting_vote, "casting-vote",
     at: ("votes/lockfile/casting.toml", 1, 10));
 
 fn decided(f: &Fixture, status: &str) {
-    let text = common::voting_text()
-        .replacen("status = \"Voting\"", &format!("status = \"{status}\""), 1)
-        .replace("2026-12-01T", "2026-11-01T")
-        .replace("2026-12-15T", "2026-11-15T");
-    f.write(P, text);
+    voting(f, false);
     f.write(B, ranking(&["none", "0002"]));
     f.write("votes/lockfile/bob.toml", ranking(&["none"]));
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-16T00:00:00Z")
+        .args(["close", "lockfile"])
+        .assert()
+        .success();
+    let text = f.read(P).replacen(
+        "status = \"Rejected\"",
+        &format!("status = \"{status}\""),
+        1,
+    );
+    f.write(P, text);
 }
 
 rule!(status_tally, "status-tally",

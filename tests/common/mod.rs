@@ -195,26 +195,38 @@ pub fn ranking(entries: &[&str]) -> String {
     format!("ranking = [{}]\n", list.join(", "))
 }
 
-/// Proposal 2 in Voting from 2026-12-01 to 2026-12-15 (the tests' clock is inside it).
-pub fn voting_text() -> String {
-    STANDARDS.replace("status = \"Discussion\"", "status = \"Voting\"").replace(
-        "discussions-to = \"https://discuss.example.org/t/123\"\n",
-        "discussions-to = \"https://discuss.example.org/t/123\"\nvoting-opens = 2026-12-01T00:00:00Z\nvoting-closes = 2026-12-15T00:00:00Z\n",
+/// Proposal 3: a second standards proposal on topic lockfile, in Discussion.
+pub fn three_text() -> String {
+    STANDARDS.replacen("id = 2", "id = 3", 1).replacen(
+        "A standard lockfile format",
+        "Another lockfile format",
+        1,
     )
 }
 
-/// Puts proposal 2 (and optionally a competing 3) in Voting.
+/// Opens a vote on `decision` as ada, from 2026-12-01 to 2026-12-15 (the tests' clock is
+/// inside it): `council open` writes the record and moves the proposals to Voting.
+pub fn open(f: &Fixture, decision: &str) {
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-01T00:00:00Z")
+        .args([
+            "open",
+            decision,
+            "--closes",
+            "2026-12-15T00:00:00Z",
+            "--as",
+            "ada",
+        ])
+        .assert()
+        .success();
+}
+
+/// Puts proposal 2 (and optionally a competing 3) in Voting on `lockfile`, through `council open`.
 pub fn voting(f: &Fixture, with_three: bool) {
-    let two = voting_text();
-    f.write("proposals/0002-lockfile.md", &two);
     if with_three {
-        let three = two.replacen("id = 2", "id = 3", 1).replacen(
-            "A standard lockfile format",
-            "Another lockfile format",
-            1,
-        );
-        f.write("proposals/0003-another-lockfile.md", three);
+        f.write("proposals/0003-another-lockfile.md", three_text());
     }
+    open(f, "lockfile");
 }
 
 /// Runs a command and parses its standard output as JSON.
