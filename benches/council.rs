@@ -250,21 +250,46 @@ fn history_stream(commits: usize) -> Vec<u8> {
     let mut out = Vec::new();
     let mut mark = 0usize;
     let clock = std::cell::Cell::new(1_577_836_800i64); // 2020-01-01
+    // Every tenth commit is a merge: the change is made on a side branch from main, then merged
+    // into main with a merge commit by the maintainer (ada), as a forge's merge button does.
+    let mut head = 0usize;
+    let mut made = 0usize;
     let mut commit = |out: &mut Vec<u8>, who: &str, msg: &str, files: &[(String, String)]| {
-        mark += 1;
-        clock.set(clock.get() + 3600);
-        let t = clock.get();
-        writeln!(out, "commit refs/heads/main\nmark :{mark}").unwrap();
-        writeln!(out, "author {who} <{who}@example.org> {t} +0000\ncommitter {who} <{who}@example.org> {t} +0000").unwrap();
-        writeln!(out, "data {}\n{msg}", msg.len()).unwrap();
-        if mark > 1 {
-            writeln!(out, "from :{}", mark - 1).unwrap();
+        let merge_now = head > 0 && (made + 2).is_multiple_of(10);
+        let mut emit = |out: &mut Vec<u8>,
+                        branch: &str,
+                        who: &str,
+                        msg: &str,
+                        merge: Option<usize>| {
+            mark += 1;
+            made += 1;
+            clock.set(clock.get() + 3600);
+            let t = clock.get();
+            writeln!(out, "commit refs/heads/{branch}\nmark :{mark}").unwrap();
+            writeln!(out, "author {who} <{who}@example.org> {t} +0000\ncommitter {who} <{who}@example.org> {t} +0000").unwrap();
+            writeln!(out, "data {}\n{msg}", msg.len()).unwrap();
+            if head > 0 {
+                writeln!(out, "from :{head}").unwrap();
+            }
+            if let Some(m) = merge {
+                writeln!(out, "merge :{m}").unwrap();
+            }
+            for (path, text) in files {
+                writeln!(out, "M 100644 inline {path}\ndata {}\n{text}", text.len()).unwrap();
+            }
+            writeln!(out).unwrap();
+            (mark, t)
+        };
+        if merge_now {
+            let (side, _) = emit(out, "side", who, msg, None);
+            let (m, t) = emit(out, "main", "ada", "Merge branch 'side'", Some(side));
+            head = m;
+            t
+        } else {
+            let (m, t) = emit(out, "main", who, msg, None);
+            head = m;
+            t
         }
-        for (path, text) in files {
-            writeln!(out, "M 100644 inline {path}\ndata {}\n{text}", text.len()).unwrap();
-        }
-        writeln!(out).unwrap();
-        t
     };
     let mut council = String::from("name = \"Bench\"\nprocess = 1\nchair = \"ada\"\n");
     for d in delegates {
@@ -333,22 +358,52 @@ fn history_stream(commits: usize) -> Vec<u8> {
                 &[(path(id), proposal(id, &topic, "Discussion", "", rev))],
             );
         }
-        let fmt = |t: i64| {
+        let at = |t: i64| {
             chrono::DateTime::from_timestamp(t, 0)
                 .unwrap()
-                .format("%Y-%m-%dT%H:%M:%SZ")
-                .to_string()
+                .fixed_offset()
         };
+        // The next commit's time (a merge step may add an hour: the record allows for skew).
         let opens = clock.get() + 3600;
-        let window = format!(
-            "voting-opens = {}\nvoting-closes = {}\n",
-            fmt(opens),
-            fmt(opens + 10 * 86400)
-        );
-        let files: Vec<(String, String)> = ids
+        let voting: Vec<(String, String)> = ids
             .iter()
-            .map(|&id| (path(id), proposal(id, &topic, "Voting", &window, REVISIONS)))
+            .map(|&id| (path(id), proposal(id, &topic, "Voting", "", REVISIONS)))
             .collect();
+        let record = council::model::record::Record {
+            file: format!("decisions/{topic}.toml"),
+            source: String::new(),
+            decision: topic.clone(),
+            opened: at(opens),
+            closes: at(opens + 10 * 86400),
+            opened_by: "ada".into(),
+            chair: Some("ada".into()),
+            options: voting
+                .iter()
+                .zip(&ids)
+                .map(|((p, text), &id)| council::model::record::RecordOption {
+                    id,
+                    file: p.clone(),
+                    text: council::git::blob_id(text.as_bytes()),
+                    kind: council::model::status::Type::Standards,
+                    majority: council::model::rules::Ratio::SIMPLE,
+                })
+                .collect(),
+            electors: delegates
+                .iter()
+                .map(|d| council::model::record::Elector {
+                    id: (*d).into(),
+                    email: format!("{d}@example.org"),
+                    key: None,
+                })
+                .collect(),
+            process: 1,
+            rules: council::model::rules::Rules::default(),
+            closed: None,
+            closed_span: None,
+        };
+        let record_text = record.render();
+        let mut files = voting;
+        files.push((record.file.clone(), record_text.clone()));
         commit(&mut out, "ada", "open", &files);
         for pass in 0..2 {
             for d in delegates {
@@ -362,13 +417,34 @@ fn history_stream(commits: usize) -> Vec<u8> {
                 );
             }
         }
-        let files: Vec<(String, String)> = ids
+        let closed = council::model::record::Closed {
+            at: at(clock.get()),
+            state: council::model::record::State::Decided,
+            winners: vec![format!("{:04}", ids[0])],
+            casting: None,
+            outcome: ids
+                .iter()
+                .map(|&id| {
+                    let st = if id == ids[0] {
+                        council::model::status::Status::Accepted
+                    } else {
+                        council::model::status::Status::Rejected
+                    };
+                    (format!("{id:04}"), st)
+                })
+                .collect(),
+        };
+        let mut files: Vec<(String, String)> = ids
             .iter()
             .map(|&id| {
                 let st = if id == ids[0] { "Accepted" } else { "Rejected" };
-                (path(id), proposal(id, &topic, st, &window, REVISIONS))
+                (path(id), proposal(id, &topic, st, "", REVISIONS))
             })
             .collect();
+        files.push((
+            record.file.clone(),
+            record_text + &council::model::record::Record::render_closed(&closed),
+        ));
         commit(&mut out, "ada", "close", &files);
         n += steps;
     }
@@ -435,6 +511,43 @@ fn bench_audit() {
         rss,
         log.as_secs_f64() * 1e3,
         audit.as_secs_f64() / log.as_secs_f64(),
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+    );
+    // A 10-commit pull request on that history: a new proposal and nine revisions.
+    git(&["checkout", "-q", "-b", "pr"]);
+    for rev in 0..10 {
+        let text = format!(
+            "+++\nid = 99999\ntitle = \"A new idea\"\nauthors = [\"Eve <eve@example.org>\"]\nstatus = \"Draft\"\ntype = \"informational\"\ncreated = 2026-01-01\n+++\n\n## Abstract\n\nA.\n\n## Motivation\n\nRevision {rev}.\n\n## Specification\n\nS.\n"
+        );
+        std::fs::write(dir.join("proposals/99999-a-new-idea.md"), text).unwrap();
+        git(&["add", "-A"]);
+        git(&[
+            "-c",
+            "user.name=eve",
+            "-c",
+            "user.email=eve@example.org",
+            "commit",
+            "-qm",
+            "revise",
+        ]);
+    }
+    let (check, check_rss) = best_measured(|| {
+        let mut c = Command::new(bin);
+        c.args(["check", "-q", "--base", "main"]).current_dir(dir);
+        c
+    });
+    let out = Command::new(bin)
+        .args(["check", "--base", "main"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    println!(
+        "check --base of a 10-commit pull request on that history: {:.0} ms (peak RSS {:.0} MiB); {}",
+        check.as_secs_f64() * 1e3,
+        check_rss,
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .last()

@@ -195,7 +195,7 @@ pub enum Command {
     },
     /// Count decisions, explaining every step
     Tally {
-        /// Decisions to count (default: every decision with ballots or in Voting)
+        /// Decisions to count (default: every decision with a record in decisions/)
         decisions: Vec<String>,
         /// Count the files as they were at this git revision
         #[arg(long, value_name = "REV")]
@@ -216,6 +216,18 @@ pub enum Command {
         since: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Exit 1 on warnings too (such as history a shallow clone could not verify)
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Make RULE an error
+        #[arg(short = 'D', long = "deny", value_name = "RULE")]
+        deny: Vec<String>,
+        /// Make RULE a warning (rules that judge who may change what stay errors)
+        #[arg(short = 'W', long = "warn", value_name = "RULE")]
+        warn: Vec<String>,
+        /// Silence RULE (rules that judge who may change what stay errors)
+        #[arg(short = 'A', long = "allow", value_name = "RULE")]
+        allow: Vec<String>,
     },
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
@@ -274,6 +286,7 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
     }
     let overrides = matches
         .subcommand_matches("check")
+        .or_else(|| matches.subcommand_matches("audit"))
         .map(lint_overrides)
         .unwrap_or_default();
     let result = now().and_then(|now| {
@@ -412,9 +425,19 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             at,
             format,
         } => cmd::tally::run(ctx, &mut out, &decisions, at.as_deref(), format),
-        Command::Audit { since, format } => {
-            cmd::audit::run(ctx, &mut out, since.as_deref(), format)
-        }
+        Command::Audit {
+            since,
+            format,
+            deny_warnings,
+            ..
+        } => cmd::audit::run(
+            ctx,
+            &mut out,
+            since.as_deref(),
+            format,
+            deny_warnings,
+            &overrides,
+        ),
         Command::Close { decision, commit } => cmd::close::run(ctx, &mut out, &decision, commit),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "council", &mut out);

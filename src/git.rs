@@ -212,10 +212,12 @@ impl Committer {
             let dir = tempfile_dir()?;
             let data = dir.join("probe");
             std::fs::write(&data, b"council signing probe\n")?;
-            let keyfile = if Path::new(&key).is_absolute() {
-                PathBuf::from(&key)
-            } else {
-                root.join(&key)
+            let keyfile = match key.strip_prefix("~/") {
+                Some(rest) => std::env::var_os("HOME")
+                    .map(|h| PathBuf::from(h).join(rest))
+                    .unwrap_or_else(|| PathBuf::from(&key)),
+                None if Path::new(&key).is_absolute() => PathBuf::from(&key),
+                None => root.join(&key),
             };
             let status = std::process::Command::new(&program)
                 .args(["-Y", "sign", "-n", "git", "-f"])
@@ -501,29 +503,6 @@ impl Git {
         self.repo.merge_base(a.0, b.0).ok().map(ObjectId)
     }
 
-    /// The commits of the first-parent line from HEAD back to (not including) `since`, or to
-    /// the root: newest first.
-    pub fn first_parents(&self, since: Option<ObjectId>) -> Result<Vec<ObjectId>> {
-        let mut out = Vec::new();
-        let head = self
-            .repo
-            .head()
-            .and_then(|h| h.peel_to_commit())
-            .map_err(|e| anyhow!("cannot read HEAD: {}", e.message()))?;
-        let mut at = Some(head.id());
-        while let Some(id) = at {
-            if Some(ObjectId(id)) == since {
-                break;
-            }
-            out.push(ObjectId(id));
-            if self.shallow.contains(&id) {
-                break;
-            }
-            at = self.repo.find_commit(id)?.parent_id(0).ok();
-        }
-        Ok(out)
-    }
-
     /// What `rel` is at `commit`: a blob entry, or `None` (absent, or a folder).
     pub fn entry_at(&self, commit: ObjectId, rel: &str) -> Result<Option<Entry>> {
         let tree = self.repo.find_commit(commit.0)?.tree_id();
@@ -599,6 +578,9 @@ impl Git {
     /// The commits reachable from HEAD and not from `since`, oldest first (parents before
     /// children).
     pub fn commits(&self, since: Option<ObjectId>) -> Result<Vec<CommitInfo>> {
+        if since.is_none() {
+            return self.all_commits();
+        }
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
         walk.push_head()
@@ -610,6 +592,42 @@ impl Git {
         for id in walk {
             let id = id.map_err(|e| anyhow!("cannot walk the history: {}", e.message()))?;
             out.push(self.commit(ObjectId(id))?);
+        }
+        Ok(out)
+    }
+
+    /// Every commit reachable from HEAD, parents before children: a depth-first walk that
+    /// reads each commit once (cheaper than a topological revwalk over a whole history).
+    fn all_commits(&self) -> Result<Vec<CommitInfo>> {
+        let head = self
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_commit())
+            .map_err(|e| anyhow!("cannot read HEAD: {}", e.message()))?
+            .id();
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        // (commit, its info once read, the next parent to visit)
+        let mut stack: Vec<(CommitInfo, usize)> = Vec::new();
+        seen.insert(head);
+        stack.push((self.commit(ObjectId(head))?, 0));
+        while let Some((info, next)) = stack.last_mut() {
+            // A shallow boundary's parents are not there.
+            let parents = if info.shallow_boundary {
+                &[][..]
+            } else {
+                &info.parents[..]
+            };
+            if let Some(p) = parents.get(*next).copied() {
+                *next += 1;
+                if seen.insert(p.0) {
+                    let c = self.commit(p)?;
+                    stack.push((c, 0));
+                }
+            } else {
+                let (info, _) = stack.pop().expect("a commit on the stack");
+                out.push(info);
+            }
         }
         Ok(out)
     }
@@ -780,11 +798,19 @@ impl RawEntry<'_> {
     }
 }
 
+/// Where the entry after the one starting at `pos` starts: past its NUL and 20-byte id.
+fn skip_entry(buf: &[u8], pos: usize) -> Option<usize> {
+    let rest = buf.get(pos..)?;
+    let nul = memchr::memchr(0, rest)?;
+    let next = pos + nul + 21;
+    (next <= buf.len()).then_some(next)
+}
+
 /// The entry starting at `pos`, and where the next one starts.
 fn raw_entry(buf: &[u8], pos: usize) -> Option<(RawEntry<'_>, usize)> {
     let rest = buf.get(pos..)?;
-    let sp = rest.iter().position(|&b| b == b' ')?;
-    let nul = sp + 1 + rest[sp + 1..].iter().position(|&b| b == 0)?;
+    let sp = memchr::memchr(b' ', rest)?;
+    let nul = sp + 1 + memchr::memchr(0, &rest[sp + 1..])?;
     let id = rest.get(nul + 1..nul + 21)?;
     Some((
         RawEntry {
@@ -845,7 +871,7 @@ fn diff_level(old: &[u8], new: &[u8], dir: &str, out: &mut Vec<Change>, dirs: &m
     // Start at the last entry boundary inside the common prefix.
     let prefix = common_prefix(old, new);
     let mut start = 0;
-    while let Some((_, next)) = raw_entry(old, start) {
+    while let Some(next) = skip_entry(old, start) {
         if next > prefix {
             break;
         }

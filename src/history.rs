@@ -159,11 +159,15 @@ enum Parsed {
     Other,
 }
 
-/// The governed files at one commit.
+/// The governed files at one commit, with indexes for the lookups the rows make.
 #[derive(Default, Clone)]
 struct State {
     at: Option<ObjectId>,
     files: BTreeMap<String, Item>,
+    /// Proposal file path → the decisions whose records name it as an option.
+    named_by: HashMap<String, BTreeSet<String>>,
+    /// Proposal id → the paths of the proposals with that id.
+    by_id: HashMap<u32, BTreeSet<String>>,
 }
 
 impl State {
@@ -188,27 +192,37 @@ impl State {
         }
     }
 
-    fn proposals(&self) -> impl Iterator<Item = &Proposal> {
-        self.files
-            .range("proposals/".to_owned().."proposals0".to_owned())
-            .filter_map(|(_, i)| match &i.parsed {
-                Parsed::Proposal(p) => p.as_deref(),
-                _ => None,
-            })
-    }
-
     fn proposal_by_id(&self, id: u32) -> Option<&Proposal> {
-        self.proposals()
-            .find(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+        self.by_id
+            .get(&id)?
+            .iter()
+            .find_map(|path| self.proposal(path))
     }
 
-    fn records(&self) -> impl Iterator<Item = &Record> {
-        self.files
-            .range("decisions/".to_owned().."decisions0".to_owned())
-            .filter_map(|(_, i)| match &i.parsed {
-                Parsed::Record(r) => r.as_deref(),
-                _ => None,
-            })
+    fn index(&mut self, path: &str, item: &Item, add: bool) {
+        match &item.parsed {
+            Parsed::Record(Some(r)) => {
+                for o in &r.options {
+                    let set = self.named_by.entry(o.file.clone()).or_default();
+                    if add {
+                        set.insert(r.decision.clone());
+                    } else {
+                        set.remove(&r.decision);
+                    }
+                }
+            }
+            Parsed::Proposal(Some(p)) => {
+                if let Some(id) = &p.id {
+                    let set = self.by_id.entry(id.value).or_default();
+                    if add {
+                        set.insert(path.to_owned());
+                    } else {
+                        set.remove(path);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// The files in `votes/D/`: (path, entry).
@@ -308,10 +322,18 @@ impl State {
             let prev = match ch.new {
                 Some(e) => {
                     let item = cache.item(git, &ch.path, e)?;
+                    self.index(&ch.path, &item, true);
                     self.files.insert(ch.path.clone(), item)
                 }
                 None => self.files.remove(&ch.path),
             };
+            if let Some(p) = &prev {
+                self.index(&ch.path, p, false);
+                // The new item may share the old one's keys: index it again.
+                if let Some(now) = self.files.get(&ch.path).cloned() {
+                    self.index(&ch.path, &now, true);
+                }
+            }
             old.insert(ch.path.clone(), prev);
         }
         Ok(old)
@@ -410,27 +432,33 @@ impl Judge<'_> {
         }
     }
 
-    /// The records before the commit: every changed one as it was, the rest as they are.
-    fn before_records(&self) -> Vec<&Record> {
-        let mut names: BTreeSet<String> =
-            self.after.records().map(|r| r.decision.clone()).collect();
-        for (path, _) in self.old.iter() {
-            if let Some(n) = record_name(path) {
-                names.insert(n.to_owned());
+    /// The records that named the proposal file `path` before the commit.
+    fn records_naming(&self, path: &str) -> Vec<&Record> {
+        let mut names: BTreeSet<&str> = self
+            .after
+            .named_by
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        for p in self.old.keys() {
+            if let Some(n) = record_name(p) {
+                names.insert(n);
             }
         }
-        names.iter().filter_map(|n| self.before_record(n)).collect()
+        names
+            .into_iter()
+            .filter_map(|n| self.before_record(n))
+            .filter(|r| r.options.iter().any(|o| o.file == path))
+            .collect()
     }
 
     /// The process document in force before the commit.
     fn before_process(&self) -> Option<(String, &Proposal)> {
         let id = self.before_council()?.process.as_ref()?.value;
-        let mut paths: BTreeSet<&String> = self
-            .after
-            .files
-            .range("proposals/".to_owned().."proposals0".to_owned())
-            .map(|(k, _)| k)
-            .collect();
+        let mut paths: BTreeSet<&String> =
+            self.after.by_id.get(&id).into_iter().flatten().collect();
         paths.extend(self.old.keys().filter(|k| proposal_path(k)));
         paths.into_iter().find_map(|path| {
             self.before_proposal(path)
@@ -826,21 +854,14 @@ fn record_created(j: &mut Judge<'_>, ch: &Change) {
             rec.chair, chair
         ));
     }
+    // The electors serve on the day the record says the vote opened, and on the day it is
+    // written (lands on the branch): backdating the opening cannot leave out a delegate whose
+    // term has begun, nor bring back one whose term has ended.
     let day = rec.opened.date_naive();
-    let expected: Vec<Elector> = council
-        .delegates
-        .iter()
-        .filter(|d| d.serves_on(day))
-        .map(|d| Elector {
-            id: d.id.clone(),
-            email: d.email.clone(),
-            key: d.key.clone(),
-        })
-        .collect();
-    let mut got = rec.electors.clone();
-    got.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut want = expected;
-    want.sort_by(|a, b| a.id.cmp(&b.id));
+    let written = j
+        .time
+        .unwrap_or_else(|| j.commit.committed.with_timezone(&Utc))
+        .date_naive();
     let key = |e: &Elector| {
         (
             e.id.clone(),
@@ -850,12 +871,45 @@ fn record_created(j: &mut Judge<'_>, ch: &Change) {
                 .map(|k| k.split_whitespace().take(2).collect::<Vec<_>>().join(" ")),
         )
     };
-    if got.iter().map(key).collect::<Vec<_>>() != want.iter().map(key).collect::<Vec<_>>() {
-        problems.push(format!(
-            "its electors ({}) are not council.toml's delegates serving on {day} with their emails and keys ({})",
-            got.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", "),
-            want.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
-        ));
+    let mut got: Vec<_> = rec.electors.iter().map(key).collect();
+    got.sort();
+    let mut days = vec![day];
+    if written != day {
+        days.push(written);
+    }
+    for d in days {
+        let mut want: Vec<_> = council
+            .delegates
+            .iter()
+            .filter(|del| del.serves_on(d))
+            .map(|del| {
+                key(&Elector {
+                    id: del.id.clone(),
+                    email: del.email.clone(),
+                    key: del.key.clone(),
+                })
+            })
+            .collect();
+        want.sort();
+        if got != want {
+            let ids = |v: &[(String, String, Option<String>)]| {
+                v.iter()
+                    .map(|e| e.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            problems.push(format!(
+                "its electors ({}) are not council.toml's delegates serving on {d} with their emails and keys ({}){}",
+                ids(&got),
+                ids(&want),
+                if d == written && d != day {
+                    ", the day the record was written"
+                } else {
+                    ""
+                }
+            ));
+            break;
+        }
     }
     // Options: the decision's proposals in Discussion, each moved to Voting with its text pinned.
     let mut candidates: BTreeMap<u32, (String, Proposal)> = BTreeMap::new();
@@ -1169,9 +1223,9 @@ fn beyond_status(old: &str, new: &str) -> Option<usize> {
 
 fn proposal_in_voting(j: &mut Judge<'_>, ch: &Change) {
     let Some(rec) = j
-        .before_records()
+        .records_naming(&ch.path)
         .into_iter()
-        .find(|r| !r.is_closed() && r.options.iter().any(|o| o.file == ch.path))
+        .find(|r| !r.is_closed())
         .cloned()
     else {
         return;
@@ -1237,12 +1291,7 @@ fn proposal_in_voting(j: &mut Judge<'_>, ch: &Change) {
 }
 
 fn proposal_recorded(j: &mut Judge<'_>, ch: &Change) {
-    let Some(rec) = j
-        .before_records()
-        .into_iter()
-        .find(|r| r.options.iter().any(|o| o.file == ch.path))
-        .cloned()
-    else {
+    let Some(rec) = j.records_naming(&ch.path).into_iter().next().cloned() else {
         return;
     };
     if ch.new.is_none() {
@@ -1353,10 +1402,7 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
             );
         }
     } else if from == Status::Voting {
-        let in_open_record = j
-            .before_records()
-            .iter()
-            .any(|r| !r.is_closed() && r.options.iter().any(|o| o.file == ch.path));
+        let in_open_record = j.records_naming(&ch.path).iter().any(|r| !r.is_closed());
         let handled = in_open_record
             && j.changes.iter().any(|c| {
                 record_name(&c.path).is_some_and(|n| {
@@ -1593,17 +1639,11 @@ fn subjects(j: &Judge<'_>, ch: &Change) -> Vec<Subject> {
     if ch.path == council::FILE {
         out.push(Subject::CouncilFile);
     } else if proposal_path(&ch.path) {
-        let records = j.before_records();
-        if records
-            .iter()
-            .any(|r| !r.is_closed() && r.options.iter().any(|o| o.file == ch.path))
-        {
+        let records = j.records_naming(&ch.path);
+        if records.iter().any(|r| !r.is_closed()) {
             out.push(Subject::ProposalInVoting);
         }
-        if records
-            .iter()
-            .any(|r| r.options.iter().any(|o| o.file == ch.path))
-        {
+        if !records.is_empty() {
             out.push(Subject::ProposalRecorded);
         }
         out.push(Subject::ProposalStatus);
@@ -1678,7 +1718,18 @@ fn judge_changes(j: &mut Judge<'_>, changes: &[Change], covered: &HashSet<String
 /// runs), every change counts as made now, and commits dated in the future are errors.
 pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> Result<Report> {
     let commits = git.commits(since)?;
-    let chain = git.first_parents(since)?;
+    let by_id: HashMap<ObjectId, &CommitInfo> = commits.iter().map(|c| (c.id, c)).collect();
+    // The first-parent line from HEAD (the last commit, parents coming first), newest first.
+    let mut chain = Vec::new();
+    let mut at = commits.last().map(|c| c.id);
+    while let Some(c) = at.and_then(|id| by_id.get(&id)) {
+        chain.push(c.id);
+        at = if c.shallow_boundary {
+            None
+        } else {
+            c.parents.first().copied()
+        };
+    }
     let on_chain: HashSet<ObjectId> = chain.iter().copied().collect();
     let import = if since.is_none() {
         chain.last().copied()
@@ -1690,18 +1741,19 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
         ..Report::default()
     };
     // Commit times along the first-parent line never go backwards.
-    let mut prev = match since {
+    let since_info = match since {
         Some(s) => Some(git.commit(s)?),
         None => None,
     };
+    let mut prev = since_info.as_ref();
     for id in chain.iter().rev() {
-        let c = git.commit(*id)?;
-        if let Some(p) = &prev
+        let c = by_id[id];
+        if let Some(p) = prev
             && c.committed < p.committed
         {
             report.diagnostics.push(violation(
                 "commit-time",
-                &c,
+                c,
                 council::FILE,
                 format!(
                     "dated {}, before the commit before it on the first-parent line ({}, {}): commit times never go backwards",
@@ -1716,7 +1768,7 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
         {
             report.diagnostics.push(violation(
                 "commit-time",
-                &c,
+                c,
                 council::FILE,
                 format!(
                     "dated {}, in the future (it is now {})",

@@ -5,19 +5,26 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cmd::Ctx;
-use crate::diag::{Severity, Summary};
+use crate::diag::Summary;
 use crate::emit::{self, Format, plural};
 use crate::git::Git;
 use crate::repo::Repo;
 use crate::{Exit, history, lint};
 
-pub fn run(ctx: &Ctx, out: &mut dyn Write, since: Option<&str>, format: Format) -> Result<Exit> {
+pub fn run(
+    ctx: &Ctx,
+    out: &mut dyn Write,
+    since: Option<&str>,
+    format: Format,
+    deny_warnings: bool,
+    overrides: &[(lint::catalog::Level, String)],
+) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
     let git = Git::open(&root)?;
     let since = since.map(|rev| git.resolve(rev)).transpose()?;
     let report = history::audit(&git, since, None)?;
-    let (levels, mut found) = lint::levels(&repo, &[]).map_err(anyhow::Error::msg)?;
+    let (levels, mut found) = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
     found.extend(report.diagnostics);
     let diags = lint::apply_levels(found, &levels);
     let summary = Summary::of(report.files, &diags);
@@ -47,9 +54,11 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, since: Option<&str>, format: Format) 
             }
         }
     }
-    Ok(if diags.iter().any(|d| d.severity == Severity::Error) {
-        Exit::Failure
-    } else {
-        Exit::Success
-    })
+    Ok(
+        if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
+            Exit::Failure
+        } else {
+            Exit::Success
+        },
+    )
 }

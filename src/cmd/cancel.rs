@@ -54,6 +54,21 @@ pub fn run(
         writes.push((root.join(&p.file), e.finish(), p.file.clone()));
     }
     let committer = commit.then(|| git::Committer::prepare(&root)).transpose()?;
+    if let Some(c) = &committer {
+        // The identity the record holds for its chair, as history judges it.
+        let (email, key) = record
+            .elector(&who.id)
+            .map_or((who.email.as_str(), who.key.as_deref()), |e| {
+                (e.email.as_str(), e.key.as_deref())
+            });
+        crate::cmd::commit_as(
+            c,
+            &who.id,
+            email,
+            key,
+            &format!("the cancelling of `{}`", d.name),
+        )?;
+    }
     for (path, text, _) in &writes {
         repo::write_atomic(path, text.as_bytes())?;
     }

@@ -59,3 +59,38 @@ pub fn acting<'c>(root: &Path, council: &'c Council, as_: Option<&str>) -> Resul
         ),
     }
 }
+
+/// Refuses `--commit` when the commit git would make is not authored, or not signed, as the
+/// person the change needs (`who`, with `email` and `key`); `what` names the change.
+pub fn commit_as(
+    c: &crate::git::Committer,
+    who: &str,
+    email: &str,
+    key: Option<&str>,
+    what: &str,
+) -> Result<()> {
+    use crate::git::Signing;
+    if !c.email.eq_ignore_ascii_case(email) {
+        refuse!(
+            "--commit would author {what} as {} (git's user.email), but only {who} ({email}) may make it",
+            c.email
+        );
+    }
+    if let Some(key) = key {
+        let same = |a: &str| {
+            let f = |s: &str| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            f(a) == f(key)
+        };
+        match &c.signing {
+            Signing::Ssh(Some(public)) if same(public) => {}
+            Signing::Ssh(Some(public)) => refuse!(
+                "git would sign {what} with {public}, but it must be signed with {who}'s key: {key}"
+            ),
+            Signing::Ssh(None) => {}
+            _ => refuse!(
+                "{what} must carry an SSH signature by {who}'s key: set commit.gpgsign = true, gpg.format = ssh and user.signingkey (docs/signing.md)"
+            ),
+        }
+    }
+    Ok(())
+}

@@ -158,6 +158,15 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         .commit
         .then(|| git::Committer::prepare(&root))
         .transpose()?;
+    if let Some(c) = &committer {
+        crate::cmd::commit_as(
+            c,
+            &who.id,
+            &who.email,
+            who.key.as_deref(),
+            &format!("the opening of `{name}`"),
+        )?;
+    }
 
     let mut ready = ready;
     ready.sort_by_key(|p| p.id.as_ref().map(|i| i.value));

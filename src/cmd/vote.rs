@@ -55,30 +55,13 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     };
     let committer = if req.commit {
         let c = git::Committer::prepare(&root)?;
-        if !c.email.eq_ignore_ascii_case(&elector.email) {
-            refuse!(
-                "--commit would author this ballot as {} (git's user.email), but only {} may change {}'s ballot",
-                c.email,
-                elector.email,
-                elector.id
-            );
-        }
-        if let Some(key) = &elector.key {
-            match &c.signing {
-                git::Signing::Ssh(Some(public)) if same_key(public, key) => {}
-                git::Signing::Ssh(Some(public)) => refuse!(
-                    "git would sign with {public}, but {}'s ballots must be signed with the key in {}: {key}",
-                    elector.id,
-                    record.file
-                ),
-                git::Signing::Ssh(None) => {}
-                _ => refuse!(
-                    "{}'s ballot commits must carry an SSH signature by the key in {}: set commit.gpgsign = true, gpg.format = ssh and user.signingkey (docs/signing.md)",
-                    elector.id,
-                    record.file
-                ),
-            }
-        }
+        crate::cmd::commit_as(
+            &c,
+            &elector.id,
+            &elector.email,
+            elector.key.as_deref(),
+            &format!("{}'s ballot", elector.id),
+        )?;
         Some(c)
     } else {
         None
@@ -204,12 +187,6 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
 /// `7` and `0007` both name proposal 7; `none` stays.
 fn normalize(name: &str) -> String {
     decision::normalize(name)
-}
-
-/// Whether two SSH public keys are the same (type and key data; comments aside).
-fn same_key(a: &str, b: &str) -> bool {
-    let f = |s: &str| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
-    f(a) == f(b)
 }
 
 fn finish(

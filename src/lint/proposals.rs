@@ -21,12 +21,12 @@ pub fn check(p: &Proposal, rules: &Rules, root: &Path, has_votes: bool, out: &mu
     let kind = p.kind.as_ref().map(|k| k.value);
     if let (Some(st), Some(k)) = (&p.status, kind)
         && st.value == Status::Active
-        && k != Type::Process
+        && k == Type::Standards
     {
         out.push(at(
                 "invalid-status",
                 st.span.clone(),
-                format!("`Active` is for process documents; a {k} proposal that was accepted is `Accepted`, then `Final`"),
+                format!("`Active` is for process and informational documents; a {k} proposal that was accepted is `Accepted`, then `Final`"),
             ));
     }
     if let Some(st) = status {
