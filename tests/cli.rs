@@ -952,3 +952,96 @@ fn recusals_leave_the_base_and_equal_rankings_abstain() {
     let v = common::json(f.council().env("COUNCIL_NOW", late).arg("tally").args(now));
     assert_eq!(v[0]["ballots"]["abstained"], 1);
 }
+
+#[test]
+fn cancel_removes_the_record_and_its_ballots() {
+    let f = Fixture::new();
+    voting(&f, true);
+    f.council()
+        .args(["vote", "lockfile", "--as", "bob", "--rank", "0002 > none"])
+        .assert()
+        .success();
+    let v = common::json(f.council().args(["list", "--format", "json"]));
+    assert_eq!(v[1]["decision"]["record"], "decisions/lockfile.toml");
+    f.refused(
+        &["cancel", "lockfile", "--as", "bob"],
+        "only ada (the chair",
+    );
+    assert!(f.file("decisions/lockfile.toml").exists());
+    f.council()
+        .args(["cancel", "lockfile", "--as", "ada"])
+        .assert()
+        .success()
+        .stdout(contains("cancelled `lockfile`"));
+    assert!(!f.file("decisions/lockfile.toml").exists());
+    assert!(!f.file("votes/lockfile").exists());
+    assert!(
+        f.read("proposals/0002-lockfile.md")
+            .contains("status = \"Discussion\"")
+    );
+    f.council().arg("check").assert().success();
+    // Cancelled, the decision can be opened again.
+    common::open(&f, "lockfile");
+}
+
+#[test]
+fn a_closed_decision_is_final() {
+    let f = Fixture::new();
+    voting(&f, false);
+    for who in ["ada", "bob"] {
+        f.council()
+            .args(["vote", "lockfile", "--as", who, "--rank", "0002 > none"])
+            .assert()
+            .success();
+    }
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-16T00:00:00Z")
+        .args(["close", "lockfile"])
+        .assert()
+        .success();
+    assert!(f.read("decisions/lockfile.toml").contains("[closed]\n"));
+    let v = common::json(f.council().args(["tally", "--format", "json"]));
+    assert_eq!(v[0]["state"], "decided");
+    f.refused(&["close", "lockfile"], "already closed");
+    f.refused(&["cancel", "lockfile", "--as", "ada"], "is closed");
+    f.refused(
+        &["vote", "lockfile", "--as", "cy", "--rank", "0002"],
+        "is closed",
+    );
+    f.refused(&["open", "lockfile", "--as", "ada"], "is not reused");
+    // An edited [closed] is caught by check itself.
+    let rec = f.read("decisions/lockfile.toml");
+    f.write(
+        "decisions/lockfile.toml",
+        rec.replace("\"0002\" = \"Accepted\"", "\"0002\" = \"Rejected\""),
+    );
+    assert!(
+        f.findings()
+            .iter()
+            .any(|(rule, file, _, _)| rule == "status-tally" && file == "decisions/lockfile.toml"),
+        "{:?}",
+        f.findings()
+    );
+}
+
+#[test]
+fn proposals_no_longer_carry_the_window() {
+    let f = Fixture::new();
+    f.write(
+        "proposals/0002-lockfile.md",
+        common::STANDARDS.replace(
+            "created = 2026-11-20\n",
+            "created = 2026-11-20\nvoting-opens = 2026-12-01T00:00:00Z\n",
+        ),
+    );
+    let v = f.check_json(&[]);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "unknown-field");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("the voting window lives in the decision record, decisions/lockfile.toml"),
+        "{d}"
+    );
+}

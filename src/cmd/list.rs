@@ -49,7 +49,33 @@ pub fn run(
     rows.sort_by_key(|p| (p.id.as_ref().map(|i| i.value), p.file.clone()));
     match format {
         ListFormat::Json => {
-            let all: Vec<_> = rows.iter().map(|p| json(p)).collect();
+            let all: Vec<_> =
+                rows.iter()
+                    .map(|p| {
+                        let mut v = json(p);
+                        // The decision record that names it, if any: the vote it is (or was) in.
+                        let record = p.id.as_ref().and_then(|id| {
+                            repo.records.iter().find(|r| r.option(id.value).is_some())
+                        });
+                        if let (serde_json::Value::Object(m), Some(r)) = (&mut v, record) {
+                            m.insert(
+                                "decision".into(),
+                                serde_json::json!({
+                                    "name": r.decision,
+                                    "record": r.file,
+                                    "opened": r.opened.to_rfc3339(),
+                                    "closes": r.closes.to_rfc3339(),
+                                    "state": r.closed.as_ref().map(|c| c.state.as_str()),
+                                    "outcome": r.closed.as_ref().and_then(|c| p
+                                        .option()
+                                        .and_then(|o| c.outcome.get(&o))
+                                        .map(|s| s.as_str())),
+                                }),
+                            );
+                        }
+                        v
+                    })
+                    .collect();
             writeln!(out, "{}", serde_json::Value::Array(all))?;
         }
         ListFormat::Table => {
