@@ -177,7 +177,7 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["casting", "recuse"])]
         rank: Option<String>,
         /// Declare a conflict of interest: this ballot is not counted
-        #[arg(long, conflicts_with = "casting")]
+        #[arg(long, conflicts_with_all = ["casting", "concern"])]
         recuse: bool,
         /// Vote as this delegate id (default: the delegate with git's user.email)
         #[arg(long = "as", value_name = "ID")]

@@ -51,9 +51,10 @@ pub fn identity(dir: &Path) -> Identity {
         return Identity::default();
     };
     let get = |k: &str| config.get_string(k).ok().filter(|s| !s.trim().is_empty());
+    let env = |k: &str| std::env::var(k).ok().filter(|s| !s.trim().is_empty());
     Identity {
-        name: get("user.name"),
-        email: get("user.email"),
+        name: env("GIT_AUTHOR_NAME").or_else(|| get("user.name")),
+        email: env("GIT_AUTHOR_EMAIL").or_else(|| get("user.email")),
     }
 }
 
@@ -278,6 +279,14 @@ impl Committer {
         let mut add = vec!["add", "-A", "--"];
         add.extend(&paths);
         git_cmd(&self.workdir, &add, None)?;
+        let mut same = vec!["diff", "--cached", "--quiet", "HEAD", "--"];
+        same.extend(&paths);
+        if git_cmd(&self.workdir, &same, None).is_ok() {
+            bail!(
+                "nothing to commit: {} already committed as it is",
+                paths.join(", ")
+            );
+        }
         let mut commit = vec!["commit", "-q", "-m", message, "--"];
         commit.extend(&paths);
         git_cmd(&self.workdir, &commit, None)?;
@@ -359,6 +368,7 @@ pub struct Change {
     pub new: Option<Entry>,
 }
 
+const GIT_EXECUTABLE: &str = "is executable (mode 100755): governed files are plain files; run `git update-index --chmod=-x` on it";
 const GIT_SYMLINK: &str = "is a symbolic link: council never follows links in council.toml, proposals/, decisions/ or votes/";
 
 /// A governance repository's git history.
@@ -496,6 +506,11 @@ impl Git {
         let mut out = Vec::new();
         self.diff_governed(a, b, &mut out)?;
         Ok(out)
+    }
+
+    /// An object id from its 40 hex digits.
+    pub fn parse_id(&self, hex: &str) -> Option<ObjectId> {
+        git2::Oid::from_str(hex).ok().map(ObjectId)
     }
 
     /// The best common ancestor of two commits, if they share history.
@@ -779,7 +794,8 @@ impl RawEntry<'_> {
     /// Why a non-tree entry is not a regular file, if it is not.
     fn special(&self) -> Option<&'static str> {
         match self.mode {
-            b"100644" | b"100755" | b"100664" => None,
+            b"100644" | b"100664" => None,
+            b"100755" => Some(GIT_EXECUTABLE),
             b"120000" => Some(GIT_SYMLINK),
             b"160000" => Some(crate::repo::SUBMODULE),
             _ => Some("is not a regular file"),

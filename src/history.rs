@@ -144,6 +144,10 @@ pub const TABLE: &[Row] = &[
 /// How far a commit may be dated ahead of the clock, or a record's times ahead of its commit.
 const SKEW: Duration = Duration::minutes(5);
 
+/// How long before its commit a record may say it was opened or closed (the time between
+/// running `council open` or `close` and committing the result).
+const LATE: Duration = Duration::days(1);
+
 /// A governed file as it stands at one commit, parsed once.
 #[derive(Clone, Debug)]
 struct Item {
@@ -1023,6 +1027,15 @@ fn record_created(j: &mut Judge<'_>, ch: &Change) {
     if j.after.votes(name).next().is_some() {
         problems.push(format!("votes/{name}/ already holds ballots"));
     }
+    if rec.is_closed() {
+        problems.push("it is created already [closed]: a vote closes after its ballots".into());
+    }
+    if !j.covered && opened < j.commit.committed.with_timezone(&Utc) - LATE {
+        problems.push(format!(
+            "it says it opened at {}, more than a day before the commit that writes it",
+            rfc(opened)
+        ));
+    }
     for why in problems {
         j.report("record-change", &ch.path, format!("{what}, but {why}"));
     }
@@ -1051,6 +1064,16 @@ fn record_closed(j: &mut Judge<'_>, ch: &Change) {
             "record-change",
             &ch.path,
             format!("{what} as of {}, after the commit ({})", rfc(at), rfc(t)),
+        );
+    }
+    if !j.covered && at < j.commit.committed.with_timezone(&Utc) - LATE {
+        j.report(
+            "record-change",
+            &ch.path,
+            format!(
+                "{what} as of {}, more than a day before the commit that writes it",
+                rfc(at)
+            ),
         );
     }
     if at < before.opened.with_timezone(&Utc) {
@@ -1344,6 +1367,27 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
             })
     });
     let span = new.status.as_ref().map_or(0..0, |s| s.span.clone());
+    if j.before_proposal(&ch.path).is_none()
+        && let Some(id) = new.id.as_ref().map(|i| i.value)
+    {
+        // A proposal's id is its name in records and ballots: a second file never takes it.
+        let taken = j
+            .after
+            .by_id
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .find(|p| *p != &ch.path && j.before_proposal(p).is_some())
+            .cloned();
+        if let Some(other) = taken {
+            j.report_at(
+                "proposal-identity",
+                &new,
+                new.id.as_ref().map_or(0..0, |i| i.span.clone()),
+                format!("added {} with id {id}, which {other} already has", ch.path),
+            );
+        }
+    }
     let Some(old) = old else {
         if !j.covered && !j.import && new_status.is_some_and(|s| s != Status::Draft) {
             j.report_at(
@@ -1379,6 +1423,28 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
             ),
         );
         return;
+    }
+    if to == Status::Superseded {
+        let successor = new.superseded_by.as_ref().map(|s| s.value);
+        let accepted = successor
+            .and_then(|s| j.after.proposal_by_id(s))
+            .is_some_and(|p| {
+                p.status.as_ref().is_some_and(|s| {
+                    matches!(s.value, Status::Accepted | Status::Final | Status::Active)
+                })
+            });
+        if !accepted {
+            j.report_at(
+                "status-transition",
+                &new,
+                span.clone(),
+                format!(
+                    "moved {} to Superseded, but its successor ({}) is not an Accepted, Final or Active proposal: a decision is superseded only by another decision",
+                    ch.path,
+                    successor.map_or("none named".into(), |s| format!("{s:04}"))
+                ),
+            );
+        }
     }
     if to == Status::Voting {
         let id = new.id.as_ref().map(|i| i.value);
@@ -1549,8 +1615,69 @@ fn council_file(j: &mut Judge<'_>, ch: &Change) {
                     pid.value
                 ),
             );
+            return;
+        }
+        // The rules put in force are the ones the council voted on: those of the text its
+        // decision record pinned, not a later edit of the document.
+        if let Some(why) = process_matches_its_vote(j, pid.value) {
+            j.report(
+                "council-change",
+                council::FILE,
+                format!("pointed `process` at {}, but {why}", pid.value),
+            );
         }
     }
+    // Two delegates with one email would let one sign for the other.
+    if let Some(a) = &after {
+        let mut seen = HashSet::new();
+        for d in &a.delegates {
+            if !seen.insert(d.email.to_ascii_lowercase()) {
+                j.report(
+                    "council-change",
+                    council::FILE,
+                    format!(
+                        "gave delegate `{}` an email another delegate has ({})",
+                        d.id, d.email
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Why process document `id` (as this commit leaves it) is not the text its decision accepted,
+/// if it is not: its type or its `[rules]` differ from the version the record pins.
+fn process_matches_its_vote(j: &Judge<'_>, id: u32) -> Option<String> {
+    let path = j.after.by_id.get(&id)?.iter().next()?.clone();
+    let now = j.after.proposal(&path)?;
+    let names = j.after.named_by.get(&path)?;
+    let rec = names
+        .iter()
+        .filter_map(|n| j.after.record(n))
+        .find(|r| r.is_closed())?;
+    let opt = rec.option(id)?;
+    let pinned = git2_blob_text(j, &opt.text)?;
+    let voted = Proposal::parse_front_matter(&path, pinned)?;
+    let rules = |p: &Proposal| p.rules.as_ref().map(|r| r.value.clone());
+    if voted.kind.as_ref().map(|k| k.value) != now.kind.as_ref().map(|k| k.value) {
+        return Some(format!(
+            "{path} is no longer of the type it was voted on as ({})",
+            rec.file
+        ));
+    }
+    if rules(&voted) != rules(now) {
+        return Some(format!(
+            "the [rules] of {path} differ from the text {} pins ({}): only rules the council voted on come into force",
+            rec.file, opt.text
+        ));
+    }
+    None
+}
+
+/// The text of a blob named by its hex id.
+fn git2_blob_text(j: &Judge<'_>, hex: &str) -> Option<String> {
+    let id = j.git.parse_id(hex)?;
+    crate::repo::decode(j.git.blob(id).ok()?).ok()
 }
 
 fn signed_by(j: &Judge<'_>, key: Option<&str>) -> bool {
@@ -1700,6 +1827,20 @@ fn judge_changes(j: &mut Judge<'_>, changes: &[Change], covered: &HashSet<String
             continue;
         }
         if j.import {
+            continue;
+        }
+        let stray = (ch.path.starts_with("decisions/") && record_name(&ch.path).is_none())
+            || (ch.path.starts_with("votes/") && ballot_path(&ch.path).is_none());
+        if stray && ch.new.is_some() {
+            j.report(
+                "non-regular-file",
+                &ch.path,
+                format!(
+                    "{} {}: decisions/ holds only <decision>.toml records and votes/ only <decision>/<delegate>.toml ballots",
+                    verb(ch),
+                    ch.path
+                ),
+            );
             continue;
         }
         j.covered = covered.contains(&ch.path);

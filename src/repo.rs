@@ -407,6 +407,25 @@ impl Repo {
         })
     }
 
+    /// Stops a command that depends on council.toml when a value in it is present but wrong:
+    /// council never falls back to a default (exit 2, naming file, line and column).
+    pub fn require_valid_council(&self) -> Result<()> {
+        if let Some(d) = self
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "invalid-council" && d.file == council::FILE)
+        {
+            bail!(
+                "{}:{}:{}: {} (fix council.toml first; `council check` lists every problem)",
+                d.file,
+                d.line,
+                d.column,
+                d.message
+            );
+        }
+        Ok(())
+    }
+
     pub fn proposal(&self, id: u32) -> Option<&Proposal> {
         self.proposals
             .iter()

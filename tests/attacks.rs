@@ -2234,3 +2234,115 @@ fn an_early_ballot_on_a_branch_merged_during_the_window() {
     let m = g.short("HEAD");
     g.caught_any(NOW, &[&early, &m], &["ballot-timing", "ballot-decision"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found by a black-box attacker review: each got past both checks once.
+
+/// Accept a process document through a vote, then edit its rules before pointing at it.
+#[test]
+fn an_accepted_process_documents_rules_edited_before_it_is_put_in_force() {
+    attack!(g);
+    g.ok("2026-12-05", &["status", "9", "Discussion"]);
+    g.commit(ADA, "2026-12-05", "0009: to discussion");
+    g.ok(
+        "2026-12-05T13:00:00+00:00",
+        &["open", "0009", "--as", "ada"],
+    );
+    g.commit(ADA, "2026-12-05T13:00:00+00:00", "open(0009)");
+    for (who, hour) in [(ADA, 10), (BOB, 11), (CY, 12), (DAN, 13)] {
+        let at = format!("2026-12-06T{hour}:00:00+00:00");
+        g.ok(&at, &["vote", "0009", "approve", "--as", who.id]);
+        g.commit(who, &at, "vote(0009)");
+    }
+    g.ok("2026-12-07", &["close", "0009"]);
+    g.commit(CY, "2026-12-07", "close(0009)");
+    let text = g.read(P9);
+    let edited = text.replacen("[rules]\n", "[rules]\nconcerns-block = false\n", 1);
+    assert_ne!(text, edited, "{text}");
+    g.write(P9, edited);
+    g.commit(MALLORY, "2026-12-07T12:00:00+00:00", "typo fixes");
+    g.edit("council.toml", "process = 1", "process = 9");
+    let c = g.commit(ADA, "2026-12-08", "the rules of 0009 are in force");
+    g.caught(&c, &["council-change"]);
+}
+
+/// A Draft nobody discussed cannot supersede a decision.
+#[test]
+fn a_decision_superseded_by_a_stranger_s_draft() {
+    attack!(g);
+    g.write(
+        "proposals/0010-replace.md",
+        proposal(
+            10,
+            "Replace",
+            "Draft",
+            "standards",
+            None,
+            "replaces = [2]\n",
+        ),
+    );
+    g.edit(
+        P2,
+        "status = \"Accepted\"",
+        "status = \"Superseded\"\nsuperseded-by = 10",
+    );
+    let c = g.commit(MALLORY, "2026-12-05", "supersede 0002");
+    g.caught(&c, &["status-transition"]);
+}
+
+/// A second file taking a running option's id.
+#[test]
+fn a_draft_reusing_the_id_of_a_proposal_in_voting() {
+    attack!(g);
+    g.write(
+        "proposals/0004-registry-a-v2.md",
+        g.read(P4)
+            .replacen("status = \"Voting\"", "status = \"Draft\"", 1),
+    );
+    let c = g.commit(MALLORY, "2026-12-05", "draft v2");
+    g.caught(&c, &["proposal-identity"]);
+}
+
+/// A record written already closed, in the opening commit.
+#[test]
+fn a_record_created_already_closed() {
+    attack!(g);
+    g.ok("2026-12-05", &["open", "0007", "--as", "cy"]);
+    let rec = g.read("decisions/0007.toml");
+    g.write(
+        "decisions/0007.toml",
+        rec + "\n[closed]\nat = 2026-12-05T12:00:00Z\nstate = \"decided\"\nwinners = [\"0007\"]\noutcome = { \"0007\" = \"Accepted\" }\n",
+    );
+    let c = g.commit(CY, "2026-12-05", "open(0007)");
+    g.caught(&c, &["record-change"]);
+}
+
+/// Files council does not read, and an executable bit, in governed folders.
+#[test]
+fn stray_files_and_modes_in_governed_folders() {
+    attack!(g);
+    g.write("votes/registry/dan.TOML", "vote = \"approve\"\n");
+    let c = g.commit(MALLORY, "2026-12-05", "misc");
+    g.caught(&c, &["non-regular-file"]);
+    let Some(h) = attack() else { return };
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = h.dir().join("decisions/lockfile.toml");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let c = h.commit_with(MALLORY, None, "2026-12-05", "2026-12-05", "chmod");
+    h.caught(&c, &["non-regular-file"]);
+}
+
+/// A delegate taking another delegate's email.
+#[test]
+fn a_delegate_takes_another_delegates_email() {
+    attack!(g);
+    g.edit(
+        "council.toml",
+        "email = \"cy@example.org\"",
+        "email = \"ADA@example.org\"",
+    );
+    let c = g.commit(CY, "2026-12-05", "my email");
+    g.caught(&c, &["council-change"]);
+}

@@ -21,6 +21,7 @@ pub fn run(
 ) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
+    repo.require_valid_council()?;
     let d = decision::find_recorded(&repo, name)?;
     let record = d.record.expect("a recorded decision");
     if record.is_closed() {

@@ -91,6 +91,13 @@ Discussions that never end cost more than a decision. This document fixes how on
     if !ctx.quiet {
         writeln!(out, "created {}", council_path.display())?;
         writeln!(out, "created {}", process_path.display())?;
+        writeln!(
+            out,
+            "next: add your delegates to council.toml and agree on the process document's [rules];\n\
+             then set its status to \"Active\" with `resolution` and `discussions-to` (where you agreed it)\n\
+             and make that the repository's first commit: only the first commit brings files in unchecked,\n\
+             and votes need an Active process document (see docs/trust.md)"
+        )?;
     }
     if let Some(c) = committer {
         let id = c.commit(

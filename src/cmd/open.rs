@@ -44,6 +44,7 @@ pub struct Request {
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
+    repo.require_valid_council()?;
     let name = normalize(&req.decision);
     if repo.record(&name).is_some() || repo.broken_records.contains(&name) {
         let closed = repo.record(&name).is_some_and(|r| r.is_closed());

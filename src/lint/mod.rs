@@ -93,6 +93,22 @@ fn cross_file(repo: &Repo, out: &mut Vec<Diagnostic>) {
                 ));
             }
             if let Some(b) = by_id.get(&by.value)
+                && !b.status.as_ref().is_some_and(|s| {
+                    matches!(s.value, Status::Accepted | Status::Final | Status::Active)
+                })
+            {
+                out.push(Diagnostic::at(
+                    "supersede-symmetry",
+                    &p.file,
+                    &p.source,
+                    by.span.clone(),
+                    format!(
+                        "superseded by {}, which is not Accepted, Final or Active: a decision is superseded only by another decision",
+                        b.file
+                    ),
+                ));
+            }
+            if let Some(b) = by_id.get(&by.value)
                 && !b.replaces.iter().any(|r| r.value == id.value)
             {
                 out.push(Diagnostic::at(
@@ -200,7 +216,12 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
         };
         for o in &record.options {
             let needle = format!("id = {}", o.id);
-            let Some(p) = repo.proposal(o.id) else {
+            let Some(p) = repo
+                .proposals
+                .iter()
+                .find(|p| p.file == o.file)
+                .or_else(|| repo.proposal(o.id))
+            else {
                 out.push(record_at(
                     record,
                     "invalid-record",

@@ -255,6 +255,13 @@ impl Ballot {
                 "a ballot has either `ranking` or `vote`, not both".into(),
             );
         }
+        if b.recuse && !b.concerns.is_empty() {
+            bad(
+                "ballot-form",
+                0..0,
+                "a recused ballot has no concerns: recusal means not taking part".into(),
+            );
+        }
         if b.recuse
             && let Some(r) = b
                 .ranking

@@ -161,6 +161,21 @@ impl Council {
                     );
                 }
             }
+            let mut emails = std::collections::HashMap::new();
+            for d in &council.delegates {
+                if d.email.is_empty() {
+                    continue;
+                }
+                if let Some(first) = emails.insert(d.email.to_ascii_lowercase(), d.id.clone()) {
+                    bad(
+                        d.span.clone(),
+                        format!(
+                            "delegate `{}` has the email of delegate `{first}` ({}): commits are attributed by email, so each delegate needs their own",
+                            d.id, d.email
+                        ),
+                    );
+                }
+            }
             if let Some(chair) = &council.chair
                 && !council.delegates.iter().any(|d| d.id == chair.value)
             {
