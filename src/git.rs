@@ -656,10 +656,9 @@ impl Git {
         self.diff(None, commit)
     }
 
-    /// Every governed file at `commit`, read into memory (links and submodules marked).
-    pub fn snapshot(&self, commit: ObjectId) -> Result<crate::repo::MemFiles> {
-        let mut files = crate::repo::MemFiles::default();
-        for c in self.governed_files(commit)? {
+    /// Reads the files `changes` add into `files`, marking links and submodules.
+    fn load_into(&self, files: &mut crate::repo::MemFiles, changes: Vec<Change>) -> Result<()> {
+        for c in changes {
             if let Some(e) = c.new {
                 match e.special {
                     Some(why) => {
@@ -671,6 +670,13 @@ impl Git {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Every governed file at `commit`, read into memory (links and submodules marked).
+    pub fn snapshot(&self, commit: ObjectId) -> Result<crate::repo::MemFiles> {
+        let mut files = crate::repo::MemFiles::default();
+        self.load_into(&mut files, self.governed_files(commit)?)?;
         Ok(files)
     }
 
@@ -726,18 +732,7 @@ impl Git {
             let mut inside = Vec::new();
             let mut dirs = Vec::new();
             diff_level(&[], &self.raw_tree(id)?, d, &mut inside, &mut dirs);
-            for c in inside {
-                if let Some(e) = c.new {
-                    match e.special {
-                        Some(why) => {
-                            files.special.insert(c.path, why);
-                        }
-                        None => {
-                            files.files.insert(c.path, self.blob(e.id)?);
-                        }
-                    }
-                }
-            }
+            self.load_into(&mut files, inside)?;
         }
         Ok(files)
     }

@@ -471,6 +471,19 @@ impl Judge<'_> {
         })
     }
 
+    /// The email and key of delegate `id` as record `rec` holds them (as an elector), else as
+    /// council.toml stood before the commit.
+    fn identity_in(&self, rec: &Record, id: &str) -> (String, Option<String>) {
+        rec.elector(id)
+            .map(|e| (e.email.clone(), e.key.clone()))
+            .or_else(|| {
+                self.before_council()
+                    .and_then(|c| c.delegate(id))
+                    .map(|d| (d.email.clone(), d.key.clone()))
+            })
+            .unwrap_or_default()
+    }
+
     /// The change of `path` in this commit, if any.
     fn change(&self, path: &str) -> Option<&Change> {
         self.changes.iter().find(|c| c.path == path)
@@ -743,15 +756,7 @@ fn casting(j: &mut Judge<'_>, ch: &Change) {
         );
         return;
     };
-    let person = rec
-        .elector(&chair)
-        .map(|e| (e.email.clone(), e.key.clone()))
-        .or_else(|| {
-            j.before_council()
-                .and_then(|c| c.delegate(&chair))
-                .map(|d| (d.email.clone(), d.key.clone()))
-        })
-        .unwrap_or_default();
+    let person = j.identity_in(&rec, &chair);
     let what = format!("{v} {} (the casting vote)", ch.path);
     let who = Person {
         id: &chair,
@@ -1131,15 +1136,7 @@ fn record_removed(j: &mut Judge<'_>, ch: &Change) {
         return;
     };
     let who_id = rec.canceller().to_owned();
-    let person = rec
-        .elector(&who_id)
-        .map(|e| (e.email.clone(), e.key.clone()))
-        .or_else(|| {
-            j.before_council()
-                .and_then(|c| c.delegate(&who_id))
-                .map(|d| (d.email.clone(), d.key.clone()))
-        })
-        .unwrap_or_default();
+    let person = j.identity_in(&rec, &who_id);
     let what = format!("cancelled decision `{name}` (removed {})", ch.path);
     let who = Person {
         id: &who_id,
