@@ -526,3 +526,85 @@ fn a_merge_is_not_blamed_for_what_its_branches_did() {
         "{text}"
     );
 }
+
+/// A key-holding delegate who follows docs/signing.md: `vote --commit` goes through `git
+/// commit`, so it signs (and runs the repository's hooks), and `check --base` is clean.
+#[test]
+fn vote_commit_signs_as_git_is_set_up_to_and_runs_hooks() {
+    let keys = tempfile::tempdir().unwrap();
+    let Some((ada_key, ada_pub)) = keygen(keys.path(), "ada") else {
+        return;
+    };
+    let f = Fixture::new();
+    f.write(
+        "council.toml",
+        common::COUNCIL.replacen(
+            "email = \"ada@example.org\"",
+            &format!("email = \"ada@example.org\"\nkey = \"{ada_pub}\""),
+            1,
+        ),
+    );
+    git_in(f.path(), &["init", "-q", "-b", "main"], &[]);
+    commit(&f, ADA, "2026-11-01", "import", None);
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-01T00:00:00Z")
+        .args(["open", "lockfile", "--days", "14", "--as", "ada"])
+        .assert()
+        .success();
+    commit(&f, ADA, "2026-12-01", "open", Some(&ada_key));
+    let base = git_in(f.path(), &["rev-parse", "HEAD"], &[])
+        .trim()
+        .to_owned();
+    let hook = f.file(".git/hooks/pre-commit");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\ntouch \"$(git rev-parse --git-dir)/hook-ran\"\n",
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config = keys.path().join("gitconfig");
+    let now = "2026-12-02T00:00:00Z";
+    // Without signing set up, council refuses before writing anything.
+    std::fs::write(
+        &config,
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n",
+    )
+    .unwrap();
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", &config)
+        .env("COUNCIL_NOW", now)
+        .args(["vote", "lockfile", "approve", "--commit"])
+        .assert()
+        .code(1)
+        .stderr(contains("must carry an SSH signature"));
+    assert!(!f.file("votes/lockfile/ada.toml").exists());
+    // As docs/signing.md says.
+    std::fs::write(
+        &config,
+        format!(
+            "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n\tsigningkey = {}\n[commit]\n\tgpgsign = true\n[gpg]\n\tformat = ssh\n",
+            ada_key.with_extension("pub").display()
+        ),
+    )
+    .unwrap();
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", &config)
+        .env("COUNCIL_NOW", now)
+        .env("GIT_AUTHOR_DATE", "2026-12-02T00:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2026-12-02T00:00:00+00:00")
+        .args(["vote", "lockfile", "approve", "--commit"])
+        .assert()
+        .success()
+        .stdout(contains("committed"));
+    assert!(f.file(".git/hook-ran").exists(), "the pre-commit hook ran");
+    let sig = git_in(f.path(), &["cat-file", "commit", "HEAD"], &[]);
+    assert!(sig.contains("-----BEGIN SSH SIGNATURE-----"), "{sig}");
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-02T00:00:00Z")
+        .args(["check", "--base", &base])
+        .assert()
+        .success();
+}
