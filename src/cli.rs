@@ -110,20 +110,8 @@ pub enum Command {
         /// Also check every commit since REV: who changed which ballot, transitions, frozen text
         #[arg(long, value_name = "REV")]
         base: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit 1 on warnings too
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Make RULE an error
-        #[arg(short = 'D', long = "deny", value_name = "RULE")]
-        deny: Vec<String>,
-        /// Make RULE a warning
-        #[arg(short = 'W', long = "warn", value_name = "RULE")]
-        warn: Vec<String>,
-        /// Silence RULE
-        #[arg(short = 'A', long = "allow", value_name = "RULE")]
-        allow: Vec<String>,
+        #[command(flatten)]
+        report: Report,
         /// Print every rule with its default level and description
         #[arg(long)]
         list_rules: bool,
@@ -214,20 +202,8 @@ pub enum Command {
         /// Only the commits since REV
         #[arg(long, value_name = "REV")]
         since: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit 1 on warnings too (such as history a shallow clone could not verify)
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Make RULE an error
-        #[arg(short = 'D', long = "deny", value_name = "RULE")]
-        deny: Vec<String>,
-        /// Make RULE a warning (rules that judge who may change what stay errors)
-        #[arg(short = 'W', long = "warn", value_name = "RULE")]
-        warn: Vec<String>,
-        /// Silence RULE (rules that judge who may change what stay errors)
-        #[arg(short = 'A', long = "allow", value_name = "RULE")]
-        allow: Vec<String>,
+        #[command(flatten)]
+        report: Report,
     },
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
@@ -236,6 +212,25 @@ pub enum Command {
 }
 
 pub use crate::cmd::Ctx;
+
+/// How `check` and `audit` report, and at which levels: the same flags for both.
+#[derive(Debug, clap::Args)]
+pub struct Report {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 on warnings too (such as history a shallow clone could not verify)
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Make RULE an error
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    pub deny: Vec<String>,
+    /// Make RULE a warning (rules that judge who may change what stay errors)
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Silence RULE (rules that judge who may change what stay errors)
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    pub allow: Vec<String>,
+}
 
 /// `-D/-W/-A` in the order they were given.
 fn lint_overrides(m: &clap::ArgMatches) -> Vec<(Level, String)> {
@@ -349,12 +344,10 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
         Command::Show { id, format } => cmd::show::run(ctx, &mut out, &id, format),
         Command::Check {
             paths,
-            format,
-            deny_warnings,
+            report,
             list_rules,
             explain,
             base,
-            ..
         } => {
             if list_rules {
                 return cmd::check::list_rules(&mut out);
@@ -367,8 +360,8 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
                 &mut out,
                 &paths,
                 base.as_deref(),
-                format,
-                deny_warnings,
+                report.format,
+                report.deny_warnings,
                 &overrides,
             )
         }
@@ -425,17 +418,12 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             at,
             format,
         } => cmd::tally::run(ctx, &mut out, &decisions, at.as_deref(), format),
-        Command::Audit {
-            since,
-            format,
-            deny_warnings,
-            ..
-        } => cmd::audit::run(
+        Command::Audit { since, report } => cmd::audit::run(
             ctx,
             &mut out,
             since.as_deref(),
-            format,
-            deny_warnings,
+            report.format,
+            report.deny_warnings,
             &overrides,
         ),
         Command::Close { decision, commit } => cmd::close::run(ctx, &mut out, &decision, commit),

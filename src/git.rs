@@ -66,26 +66,14 @@ pub fn blob_id(bytes: &[u8]) -> String {
 }
 
 /// Runs `git` in `dir` with `args`; its standard output, or why it failed.
-fn git_cmd(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("git")
+fn git_cmd(dir: &Path, args: &[&str]) -> Result<String> {
+    let out = std::process::Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .stdin(std::process::Stdio::null())
+        .output()
         .map_err(|e| anyhow!("--commit runs the `git` command, which could not be started: {e}"))?;
-    if let (Some(input), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        let _ = pipe.write_all(input);
-    }
-    let out = child.wait_with_output()?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let err = err.trim();
@@ -119,10 +107,21 @@ pub struct Committer {
 }
 
 fn config_value(dir: &Path, key: &str) -> Option<String> {
-    git_cmd(dir, &["config", "--get", key], None)
+    git_cmd(dir, &["config", "--get", key])
         .ok()
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+}
+
+/// The file `user.signingkey` names: `~/` is the home folder, a relative path is taken from `dir`.
+fn key_path(dir: &Path, key: &str) -> PathBuf {
+    match key.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(rest))
+            .unwrap_or_else(|| PathBuf::from(key)),
+        None if Path::new(key).is_absolute() => PathBuf::from(key),
+        None => dir.join(key),
+    }
 }
 
 /// The public half of an SSH signing key named as git's `user.signingkey` names it: a literal
@@ -141,12 +140,7 @@ fn ssh_public_key(dir: &Path, signingkey: &str) -> Option<String> {
     if signingkey.starts_with("ssh-") || signingkey.starts_with("ecdsa-") {
         return fields(signingkey);
     }
-    let path = if let Some(rest) = signingkey.strip_prefix("~/") {
-        PathBuf::from(std::env::var_os("HOME")?).join(rest)
-    } else {
-        let p = PathBuf::from(signingkey);
-        if p.is_absolute() { p } else { dir.join(p) }
-    };
+    let path = key_path(dir, signingkey);
     let read = |p: &Path| std::fs::read_to_string(p).ok().and_then(|t| fields(&t));
     let text = std::fs::read_to_string(&path).ok()?;
     if text.starts_with("ssh-") || text.starts_with("ecdsa-") || text.starts_with("sk-") {
@@ -161,28 +155,22 @@ impl Committer {
     /// Checks that a commit can be made in `root`: a repository with a work tree, an identity,
     /// and, where git is set to sign, a signing key that signs.
     pub fn prepare(root: &Path) -> Result<Committer> {
-        let top = git_cmd(root, &["rev-parse", "--show-toplevel"], None).map_err(|_| {
+        let top = git_cmd(root, &["rev-parse", "--show-toplevel"]).map_err(|_| {
             anyhow!(
                 "--commit needs a git repository, and {} is not inside one (run `git init` first, or leave out --commit)",
                 root.display()
             )
         })?;
         let workdir = PathBuf::from(top.trim());
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let name = env("GIT_AUTHOR_NAME").or_else(|| config_value(root, "user.name"));
-        let email = env("GIT_AUTHOR_EMAIL").or_else(|| config_value(root, "user.email"));
-        let (Some(_), Some(email)) = (name, email) else {
+        let who = identity(root);
+        let (Some(_), Some(email)) = (who.name, who.email) else {
             bail!(
                 "--commit needs your git identity: set user.name and user.email (git config --global user.email you@example.org)"
             );
         };
-        let gpgsign = git_cmd(
-            root,
-            &["config", "--type=bool", "--get", "commit.gpgsign"],
-            None,
-        )
-        .map(|s| s.trim() == "true")
-        .unwrap_or(false);
+        let gpgsign = git_cmd(root, &["config", "--type=bool", "--get", "commit.gpgsign"])
+            .map(|s| s.trim() == "true")
+            .unwrap_or(false);
         let signing = if gpgsign {
             Self::signing_method(root)?
         } else {
@@ -210,25 +198,21 @@ impl Committer {
         if !key.starts_with("key::") && !key.starts_with("ssh-") {
             let program =
                 config_value(root, "gpg.ssh.program").unwrap_or_else(|| "ssh-keygen".into());
-            let dir = tempfile_dir()?;
-            let data = dir.join("probe");
-            std::fs::write(&data, b"council signing probe\n")?;
-            let keyfile = match key.strip_prefix("~/") {
-                Some(rest) => std::env::var_os("HOME")
-                    .map(|h| PathBuf::from(h).join(rest))
-                    .unwrap_or_else(|| PathBuf::from(&key)),
-                None if Path::new(&key).is_absolute() => PathBuf::from(&key),
-                None => root.join(&key),
-            };
+            // Sign a short text from standard input, as git signs a commit.
             let status = std::process::Command::new(&program)
                 .args(["-Y", "sign", "-n", "git", "-f"])
-                .arg(&keyfile)
-                .arg(&data)
-                .stdin(std::process::Stdio::null())
+                .arg(key_path(root, &key))
+                .stdin(std::process::Stdio::piped())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
-                .output();
-            let _ = std::fs::remove_dir_all(&dir);
+                .spawn()
+                .and_then(|mut child| {
+                    use std::io::Write;
+                    if let Some(mut input) = child.stdin.take() {
+                        input.write_all(b"council signing probe\n")?;
+                    }
+                    child.wait_with_output()
+                });
             match status {
                 Ok(o) if o.status.success() => {}
                 Ok(o) => bail!(
@@ -246,16 +230,16 @@ impl Committer {
     /// Records `files` (paths under the work tree, written or deleted) as one commit on HEAD,
     /// leaving anything else the user staged as it was. Returns the commit's short id.
     pub fn commit(&self, files: &[PathBuf], message: &str) -> Result<String> {
+        let work = self
+            .workdir
+            .canonicalize()
+            .unwrap_or_else(|_| self.workdir.clone());
         let mut rels = Vec::new();
         for f in files {
             let abs = match f.parent().and_then(|p| p.canonicalize().ok()) {
                 Some(dir) => dir.join(f.file_name().unwrap_or_default()),
                 None => f.clone(),
             };
-            let work = self
-                .workdir
-                .canonicalize()
-                .unwrap_or_else(|_| self.workdir.clone());
             let rel = abs
                 .strip_prefix(&work)
                 .with_context(|| format!("{} is outside the git work tree", f.display()))?;
@@ -266,7 +250,9 @@ impl Committer {
             rels.push((rel, abs.exists()));
         }
         // A deleted file that git never knew needs no recording.
-        let tracked = git_cmd(&self.workdir, &["ls-files", "-z", "--"], None).unwrap_or_default();
+        let mut ls = vec!["ls-files", "-z", "--"];
+        ls.extend(rels.iter().map(|(r, _)| r.as_str()));
+        let tracked = git_cmd(&self.workdir, &ls).unwrap_or_default();
         let tracked: std::collections::HashSet<&str> = tracked.split('\0').collect();
         let paths: Vec<&str> = rels
             .iter()
@@ -278,10 +264,10 @@ impl Committer {
         }
         let mut add = vec!["add", "-A", "--"];
         add.extend(&paths);
-        git_cmd(&self.workdir, &add, None)?;
+        git_cmd(&self.workdir, &add)?;
         let mut same = vec!["diff", "--cached", "--quiet", "HEAD", "--"];
         same.extend(&paths);
-        if git_cmd(&self.workdir, &same, None).is_ok() {
+        if git_cmd(&self.workdir, &same).is_ok() {
             bail!(
                 "nothing to commit: {} already committed as it is",
                 paths.join(", ")
@@ -289,23 +275,11 @@ impl Committer {
         }
         let mut commit = vec!["commit", "-q", "-m", message, "--"];
         commit.extend(&paths);
-        git_cmd(&self.workdir, &commit, None)?;
-        Ok(
-            git_cmd(&self.workdir, &["rev-parse", "--short=7", "HEAD"], None)?
-                .trim()
-                .to_owned(),
-        )
+        git_cmd(&self.workdir, &commit)?;
+        Ok(git_cmd(&self.workdir, &["rev-parse", "--short=7", "HEAD"])?
+            .trim()
+            .to_owned())
     }
-}
-
-fn tempfile_dir() -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!(
-        "council-sign-{}-{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
-    ));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
 
 /// A git object id, opaque outside this module.
@@ -369,7 +343,6 @@ pub struct Change {
 }
 
 const GIT_EXECUTABLE: &str = "is executable (mode 100755): governed files are plain files; run `git update-index --chmod=-x` on it";
-const GIT_SYMLINK: &str = "is a symbolic link: council never follows links in council.toml, proposals/, decisions/ or votes/";
 
 /// A governance repository's git history.
 pub struct Git {
@@ -492,8 +465,8 @@ impl Git {
         }
         Ok(self
             .lookup_in(tree, &self.prefix)?
-            .filter(|(_, is_tree)| *is_tree)
-            .map(|(id, _)| id))
+            .filter(|(_, is_tree, _)| *is_tree)
+            .map(|(id, _, _)| id))
     }
 
     /// The governed files that differ between two commits (`None`: the empty tree).
@@ -521,29 +494,13 @@ impl Git {
     /// What `rel` is at `commit`: a blob entry, or `None` (absent, or a folder).
     pub fn entry_at(&self, commit: ObjectId, rel: &str) -> Result<Option<Entry>> {
         let tree = self.repo.find_commit(commit.0)?.tree_id();
-        let full = self.full(rel);
-        let mut at = tree;
-        let parts: Vec<&str> = full.split('/').filter(|p| !p.is_empty()).collect();
-        for (i, part) in parts.iter().enumerate() {
-            let raw = self.raw_tree(at)?;
-            let mut pos = 0;
-            let mut found = None;
-            while let Some((e, next)) = raw_entry(&raw, pos) {
-                if e.name == part.as_bytes() {
-                    found = Some((e.oid(), e.is_tree(), e.special()));
-                    break;
-                }
-                pos = next;
-            }
-            match found {
-                Some((id, true, _)) if i + 1 < parts.len() => at = id.0,
-                Some((id, false, special)) if i + 1 == parts.len() => {
-                    return Ok(Some(Entry { id, special }));
-                }
-                _ => return Ok(None),
-            }
-        }
-        Ok(None)
+        Ok(match self.lookup_in(tree, &self.full(rel))? {
+            Some((id, false, special)) => Some(Entry {
+                id: ObjectId(id),
+                special,
+            }),
+            _ => None,
+        })
     }
 
     pub fn is_shallow(&self) -> bool {
@@ -680,16 +637,14 @@ impl Git {
         Ok(files)
     }
 
-    /// The entry at `rel` (a `/`-separated path below the governance root) in `commit`,
-    /// found through the raw tree objects: (its id, whether it is a tree).
-    fn lookup(&self, commit: ObjectId, rel: &str) -> Result<Option<(git2::Oid, bool)>> {
-        let tree = self.repo.find_commit(commit.0)?.tree_id();
-        self.lookup_in(tree, &self.full(rel))
-    }
-
-    /// The entry at `path` below tree `tree`: (its id, whether it is a tree).
-    fn lookup_in(&self, tree: git2::Oid, path: &str) -> Result<Option<(git2::Oid, bool)>> {
-        let mut at = (tree, true);
+    /// The entry at `path` below tree `tree`: its id, whether it is a tree, and (for a
+    /// non-tree) why it is not a regular file, if it is not.
+    fn lookup_in(
+        &self,
+        tree: git2::Oid,
+        path: &str,
+    ) -> Result<Option<(git2::Oid, bool, Option<&'static str>)>> {
+        let mut at = (tree, true, None);
         for part in path.split('/').filter(|p| !p.is_empty()) {
             if !at.1 {
                 return Ok(None);
@@ -699,7 +654,7 @@ impl Git {
             let mut found = None;
             while let Some((e, next)) = raw_entry(&tree, pos) {
                 if e.name == part.as_bytes() {
-                    found = Some((e.oid().0, e.is_tree()));
+                    found = Some((e.oid().0, e.is_tree(), e.special()));
                     break;
                 }
                 pos = next;
@@ -710,31 +665,6 @@ impl Git {
             }
         }
         Ok(Some(at))
-    }
-
-    /// The files at `paths`, and the files directly inside `dirs`, at `commit`, into memory.
-    pub fn read_paths(
-        &self,
-        commit: ObjectId,
-        paths: &[String],
-        dirs: &[String],
-    ) -> Result<crate::repo::MemFiles> {
-        let mut files = crate::repo::MemFiles::default();
-        for p in paths {
-            if let Some((id, false)) = self.lookup(commit, p)? {
-                files.files.insert(p.clone(), self.blob(ObjectId(id))?);
-            }
-        }
-        for d in dirs {
-            let Some((id, true)) = self.lookup(commit, d)? else {
-                continue;
-            };
-            let mut inside = Vec::new();
-            let mut dirs = Vec::new();
-            diff_level(&[], &self.raw_tree(id)?, d, &mut inside, &mut dirs);
-            self.load_into(&mut files, inside)?;
-        }
-        Ok(files)
     }
 
     /// The SSH (or other) signature of a commit and the payload it signs.
@@ -791,7 +721,7 @@ impl RawEntry<'_> {
         match self.mode {
             b"100644" | b"100664" => None,
             b"100755" => Some(GIT_EXECUTABLE),
-            b"120000" => Some(GIT_SYMLINK),
+            b"120000" => Some(crate::repo::SYMLINK),
             b"160000" => Some(crate::repo::SUBMODULE),
             _ => Some("is not a regular file"),
         }

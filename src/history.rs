@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::decision;
 use crate::diag::Diagnostic;
 use crate::git::{Change, CommitInfo, Entry, Git, ObjectId};
-use crate::model::ballot::{Ballot, BallotFile, Casting};
+use crate::model::ballot::{BallotFile, Casting};
 use crate::model::council::{self, Council};
 use crate::model::proposal::Proposal;
 use crate::model::record::{self, Elector, Record, RuleTerms, State as DState};
@@ -231,29 +231,44 @@ impl State {
 
     /// The files in `votes/D/`: (path, entry).
     fn votes(&self, name: &str) -> impl Iterator<Item = (&String, &Item)> {
-        let dir = format!("votes/{name}/");
-        let end = format!("votes/{name}0");
-        self.files.range(dir..end)
+        under(&self.files, &format!("votes/{name}"))
     }
 }
 
 /// Parses governed files by blob id, once each.
 #[derive(Default)]
 struct Cache {
-    parsed: HashMap<(ObjectId, u8), Parsed>,
+    parsed: HashMap<(ObjectId, FileKind), Parsed>,
 }
 
-/// What kind of governed file a path is.
-fn kind_of(path: &str) -> u8 {
-    if path == council::FILE {
-        1
-    } else if proposal_path(path) {
-        2
-    } else if record_name(path).is_some() {
-        3
-    } else {
-        0
+/// The governed files the rows read parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum FileKind {
+    Council,
+    Proposal,
+    Record,
+}
+
+impl FileKind {
+    fn of(path: &str) -> Option<FileKind> {
+        if path == council::FILE {
+            Some(FileKind::Council)
+        } else if proposal_path(path) {
+            Some(FileKind::Proposal)
+        } else if record_name(path).is_some() {
+            Some(FileKind::Record)
+        } else {
+            None
+        }
     }
+}
+
+/// The paths under `dir/` in a sorted map: the range from `dir/` to `dir0` (`0` follows `/`).
+fn under<'m, V>(
+    files: &'m BTreeMap<String, V>,
+    dir: &str,
+) -> std::collections::btree_map::Range<'m, String, V> {
+    files.range(format!("{dir}/")..format!("{dir}0"))
 }
 
 fn proposal_path(path: &str) -> bool {
@@ -277,13 +292,15 @@ fn ballot_path(path: &str) -> Option<(&str, &str)> {
 
 impl Cache {
     fn item(&mut self, git: &Git, path: &str, entry: Entry) -> Result<Item> {
-        let kind = kind_of(path);
-        if entry.special.is_some() || kind == 0 {
-            return Ok(Item {
-                entry,
-                parsed: Parsed::Other,
-            });
-        }
+        let kind = match FileKind::of(path) {
+            Some(k) if entry.special.is_none() => k,
+            _ => {
+                return Ok(Item {
+                    entry,
+                    parsed: Parsed::Other,
+                });
+            }
+        };
         if let Some(p) = self.parsed.get(&(entry.id, kind)) {
             return Ok(Item {
                 entry,
@@ -292,21 +309,21 @@ impl Cache {
         }
         let text = crate::repo::decode(git.blob(entry.id)?).ok();
         let parsed = match kind {
-            1 => Parsed::Council(
+            FileKind::Council => Parsed::Council(
                 text.and_then(|t| Council::parse(t).ok())
                     .map(|(c, _)| Rc::new(c)),
             ),
-            2 => Parsed::Proposal(
+            FileKind::Proposal => Parsed::Proposal(
                 text.and_then(|t| Proposal::parse_front_matter(path, t))
                     .map(Rc::new),
             ),
-            _ => Parsed::Record(text.and_then(|t| {
+            FileKind::Record => Parsed::Record(text.and_then(|t| {
                 let name = record_name(path).unwrap_or_default();
                 Record::parse(path, name, t).0.map(Rc::new)
             })),
         };
         // Proposals are parsed with their path; a blob at another path is parsed again.
-        if kind != 2 {
+        if kind != FileKind::Proposal {
             self.parsed.insert((entry.id, kind), parsed.clone());
         }
         Ok(Item { entry, parsed })
@@ -323,20 +340,14 @@ impl State {
     ) -> Result<HashMap<String, Option<Item>>> {
         let mut old = HashMap::with_capacity(changes.len());
         for ch in changes {
-            let prev = match ch.new {
-                Some(e) => {
-                    let item = cache.item(git, &ch.path, e)?;
-                    self.index(&ch.path, &item, true);
-                    self.files.insert(ch.path.clone(), item)
-                }
-                None => self.files.remove(&ch.path),
-            };
+            let prev = self.files.remove(&ch.path);
             if let Some(p) = &prev {
                 self.index(&ch.path, p, false);
-                // The new item may share the old one's keys: index it again.
-                if let Some(now) = self.files.get(&ch.path).cloned() {
-                    self.index(&ch.path, &now, true);
-                }
+            }
+            if let Some(e) = ch.new {
+                let item = cache.item(git, &ch.path, e)?;
+                self.index(&ch.path, &item, true);
+                self.files.insert(ch.path.clone(), item);
             }
             old.insert(ch.path.clone(), prev);
         }
@@ -519,13 +530,7 @@ impl Judge<'_> {
             return true;
         }
         if !who.email.eq_ignore_ascii_case(&self.commit.email) {
-            let rule = if file.starts_with("votes/") {
-                "ballot-author"
-            } else if file == council::FILE {
-                "council-change"
-            } else {
-                "record-change"
-            };
+            let rule = identity_rule(file, "ballot-author");
             self.report(
                 rule,
                 file,
@@ -542,13 +547,7 @@ impl Judge<'_> {
                 Some((sig, payload)) => crate::sign::verify(key, &sig, &payload).err(),
             };
             if let Some(why) = problem {
-                let rule = if file.starts_with("votes/") {
-                    "ballot-signature"
-                } else if file == council::FILE {
-                    "council-change"
-                } else {
-                    "record-change"
-                };
+                let rule = identity_rule(file, "ballot-signature");
                 self.report(
                     rule,
                     file,
@@ -585,15 +584,7 @@ impl Judge<'_> {
                     casting = Some(Casting::parse(path, d, text).0);
                 }
             } else {
-                let (ballot, diags) = Ballot::parse(path, &text);
-                ballots.push(BallotFile {
-                    file: path.clone(),
-                    decision: d.to_owned(),
-                    delegate: who.to_owned(),
-                    source: text,
-                    ballot,
-                    malformed: diags.iter().any(|d| d.rule != "unknown-field"),
-                });
+                ballots.push(BallotFile::parse(path, d, who, text).0);
             }
         }
         let d = decision::Decision {
@@ -604,6 +595,17 @@ impl Judge<'_> {
             casting: casting.as_ref(),
         };
         Ok(decision::count(&d, at))
+    }
+}
+
+/// The rule that reports a change to `file` by the wrong person: `ballot_rule` for ballots.
+fn identity_rule(file: &str, ballot_rule: &'static str) -> &'static str {
+    if file.starts_with("votes/") {
+        ballot_rule
+    } else if file == council::FILE {
+        "council-change"
+    } else {
+        "record-change"
     }
 }
 
@@ -626,6 +628,45 @@ fn rfc(t: DateTime<Utc>) -> String {
 
 // ---- The rows' checks ------------------------------------------------------------------------
 
+/// The open record that a change to a ballot or casting vote of decision `name` answers to.
+/// `None` when there is none, after reporting it; or, without a report, when the change is the
+/// removal of a cancelled vote's files, which the record's removal row judges.
+fn open_record_for(j: &mut Judge<'_>, ch: &Change, name: &str) -> Option<Record> {
+    let v = verb(ch);
+    let before = j.before_record(name).cloned();
+    let cancelled = j
+        .change(&record::path(name))
+        .is_some_and(|c| c.new.is_none());
+    match before {
+        Some(r) if r.is_closed() => {
+            let at = r
+                .closed
+                .as_ref()
+                .map(|c| c.at.to_rfc3339())
+                .unwrap_or_default();
+            j.report(
+                "ballot-timing",
+                &ch.path,
+                format!("{v} {} after decision `{name}` was closed at {at}", ch.path),
+            );
+            None
+        }
+        Some(_) if ch.new.is_none() && cancelled => None,
+        Some(r) => Some(r),
+        None => {
+            j.report(
+                "ballot-timing",
+                &ch.path,
+                format!(
+                    "{v} {} while decision `{name}` had no record: ballots are cast after `council open {name}`",
+                    ch.path
+                ),
+            );
+            None
+        }
+    }
+}
+
 fn ballot(j: &mut Judge<'_>, ch: &Change) {
     let Some((name, who)) = ballot_path(&ch.path) else {
         return;
@@ -635,37 +676,9 @@ fn ballot(j: &mut Judge<'_>, ch: &Change) {
     }
     j.decisions.insert(name.to_owned());
     let v = verb(ch);
-    // A cancelled vote's ballots go with its record.
-    if ch.new.is_none()
-        && j.before_record(name).is_some_and(|r| !r.is_closed())
-        && j.change(&record::path(name))
-            .is_some_and(|c| c.new.is_none())
-    {
-        return;
-    }
-    let Some(rec) = j.before_record(name).cloned() else {
-        j.report(
-            "ballot-timing",
-            &ch.path,
-            format!(
-                "{v} {} while decision `{name}` had no record: ballots are cast after `council open {name}`",
-                ch.path
-            ),
-        );
+    let Some(rec) = open_record_for(j, ch, name) else {
         return;
     };
-    if let Some(c) = &rec.closed {
-        j.report(
-            "ballot-timing",
-            &ch.path,
-            format!(
-                "{v} {} after decision `{name}` was closed at {}",
-                ch.path,
-                c.at.to_rfc3339()
-            ),
-        );
-        return;
-    }
     let Some(elector) = rec.elector(who).cloned() else {
         j.report(
             "ballot-author",
@@ -722,29 +735,9 @@ fn casting(j: &mut Judge<'_>, ch: &Change) {
     };
     j.decisions.insert(name.to_owned());
     let v = verb(ch);
-    if ch.new.is_none()
-        && j.before_record(name).is_some_and(|r| !r.is_closed())
-        && j.change(&record::path(name))
-            .is_some_and(|c| c.new.is_none())
-    {
-        return;
-    }
-    let Some(rec) = j.before_record(name).cloned() else {
-        j.report(
-            "ballot-timing",
-            &ch.path,
-            format!("{v} {} while decision `{name}` had no record", ch.path),
-        );
+    let Some(rec) = open_record_for(j, ch, name) else {
         return;
     };
-    if rec.is_closed() {
-        j.report(
-            "ballot-timing",
-            &ch.path,
-            format!("{v} {} after decision `{name}` was closed", ch.path),
-        );
-        return;
-    }
     let Some(chair) = rec.chair.clone() else {
         j.report(
             "ballot-author",
@@ -829,14 +822,7 @@ fn record_created(j: &mut Judge<'_>, ch: &Change) {
     }
     // Rules, chair and electors exactly as they stood.
     match (&process, council.process.as_ref()) {
-        (Some(p), Some(pid))
-            if p.kind
-                .as_ref()
-                .is_some_and(|k| k.value == crate::model::status::Type::Process)
-                && p.status
-                    .as_ref()
-                    .is_some_and(|s| matches!(s.value, Status::Accepted | Status::Active)) =>
-        {
+        (Some(p), Some(pid)) if p.is_process_in_force() => {
             if rec.process != pid.value {
                 problems.push(format!(
                     "its rules come from process document {}, but council.toml names {}",
@@ -922,10 +908,7 @@ fn record_created(j: &mut Judge<'_>, ch: &Change) {
     }
     // Options: the decision's proposals in Discussion, each moved to Voting with its text pinned.
     let mut candidates: BTreeMap<u32, (String, Proposal)> = BTreeMap::new();
-    let mut paths: BTreeSet<String> = j
-        .after
-        .files
-        .range("proposals/".to_owned().."proposals0".to_owned())
+    let mut paths: BTreeSet<String> = under(&j.after.files, "proposals")
         .map(|(k, _)| k.clone())
         .collect();
     paths.extend(j.old.keys().filter(|k| proposal_path(k)).cloned());
@@ -1425,11 +1408,7 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
         let successor = new.superseded_by.as_ref().map(|s| s.value);
         let accepted = successor
             .and_then(|s| j.after.proposal_by_id(s))
-            .is_some_and(|p| {
-                p.status.as_ref().is_some_and(|s| {
-                    matches!(s.value, Status::Accepted | Status::Final | Status::Active)
-                })
-            });
+            .is_some_and(Proposal::is_accepted);
         if !accepted {
             j.report_at(
                 "status-transition",
@@ -1595,14 +1574,10 @@ fn council_file(j: &mut Judge<'_>, ch: &Change) {
         && let Some(pid) = &a.process
         && a.process.as_ref().map(|p| p.value) != before.process.as_ref().map(|p| p.value)
     {
-        let ok = j.after.proposal_by_id(pid.value).is_some_and(|p| {
-            p.kind
-                .as_ref()
-                .is_some_and(|k| k.value == crate::model::status::Type::Process)
-                && p.status
-                    .as_ref()
-                    .is_some_and(|s| matches!(s.value, Status::Accepted | Status::Active))
-        });
+        let ok = j
+            .after
+            .proposal_by_id(pid.value)
+            .is_some_and(Proposal::is_process_in_force);
         if !ok {
             j.report(
                 "council-change",

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::diag::Diagnostic;
-use crate::model::ballot::{Ballot, BallotFile, Casting};
+use crate::model::ballot::{BallotFile, Casting};
 use crate::model::council::{self, Council};
 use crate::model::proposal::Proposal;
 use crate::model::record::{self, Record};
@@ -70,7 +70,7 @@ fn not_regular(meta: &fs::Metadata) -> Option<&'static str> {
     }
 }
 
-const SYMLINK: &str = "is a symbolic link: council never follows links in council.toml, proposals/, decisions/ or votes/; put the file itself there";
+pub const SYMLINK: &str = "is a symbolic link: council never follows links in council.toml, proposals/, decisions/ or votes/; put the file itself there";
 const SPECIAL: &str = "is not a regular file (a device, socket or pipe): governed paths hold regular files and folders only";
 /// What a submodule entry in git is called in messages.
 pub const SUBMODULE: &str =
@@ -275,6 +275,27 @@ fn special(rel: &str, why: &str) -> Diagnostic {
     Diagnostic::file("non-regular-file", rel, format!("{rel} {why}"))
 }
 
+/// The text of the listed entry `rel` (of `kind`), where a `what` file belongs; or the finding
+/// that says why it cannot be read.
+fn read_entry(
+    files: &dyn Files,
+    rel: &str,
+    kind: Kind,
+    what: &str,
+) -> Result<String, Box<Diagnostic>> {
+    let found = match kind {
+        Kind::File => files
+            .read(rel)
+            .map_err(|why| Diagnostic::file("unreadable-file", rel, format!("{rel} {why}"))),
+        Kind::Dir => Err(special(
+            rel,
+            &format!("is a directory, where a {what} was expected"),
+        )),
+        Kind::Special(why) => Err(special(rel, why)),
+    };
+    found.map_err(Box::new)
+}
+
 impl Repo {
     /// Loads the repository at `root` from disk. Fails only when council.toml is missing or
     /// unreadable.
@@ -360,14 +381,7 @@ impl Repo {
                 continue;
             };
             count += 1;
-            let text = match (kind, files.read(&rel)) {
-                (Kind::Special(why), _) => Err(why.to_owned()),
-                (Kind::Dir, _) => {
-                    Err("is a directory, where a decision record was expected".into())
-                }
-                (Kind::File, r) => r,
-            };
-            match text {
+            match read_entry(files, &rel, kind, "decision record") {
                 Ok(text) => {
                     let (r, d) = Record::parse(&rel, decision, text);
                     diagnostics.extend(d);
@@ -378,13 +392,8 @@ impl Repo {
                         }
                     }
                 }
-                Err(why) => {
-                    let rule = if matches!(kind, Kind::File) {
-                        "unreadable-file"
-                    } else {
-                        "non-regular-file"
-                    };
-                    diagnostics.push(Diagnostic::file(rule, &rel, format!("{rel} {why}")));
+                Err(d) => {
+                    diagnostics.push(*d);
                     broken_records.insert(decision.to_owned());
                 }
             }
@@ -501,62 +510,26 @@ fn load_votes(files: &dyn Files, decisions: Vec<(String, Kind)>) -> Result<Votes
                 continue;
             };
             votes.files += 1;
-            let text = match kind {
-                Kind::File => files.read(&rel),
-                Kind::Dir => Err("is a directory, where a ballot file was expected".into()),
-                Kind::Special(why) => {
-                    votes.diagnostics.push(special(&rel, why));
-                    continue;
-                }
-            };
-            let text = match text {
+            let text = match read_entry(files, &rel, kind, "ballot file") {
                 Ok(t) => t,
-                Err(why) => {
-                    votes.diagnostics.push(Diagnostic::file(
-                        "unreadable-file",
-                        &rel,
-                        format!("{rel} {why}"),
-                    ));
+                Err(d) => {
+                    votes.diagnostics.push(*d);
                     continue;
                 }
             };
-            if stem == "casting" {
+            let found = if stem == "casting" {
                 let (c, d) = Casting::parse(&rel, &decision, text);
                 votes.castings.push(c);
-                votes.diagnostics.extend(d);
+                d
             } else {
-                let (ballot, d) = Ballot::parse(&rel, &text);
-                let malformed = d.iter().any(|d| d.rule != "unknown-field");
-                votes.diagnostics.extend(d);
-                votes.ballots.push(BallotFile {
-                    file: rel,
-                    decision: decision.clone(),
-                    delegate: stem.to_owned(),
-                    source: text,
-                    ballot,
-                    malformed,
-                });
-            }
+                let (b, d) = BallotFile::parse(&rel, &decision, stem, text);
+                votes.ballots.push(b);
+                d
+            };
+            votes.diagnostics.extend(found);
         }
     }
     Ok(votes)
-}
-
-/// Entries of `dir` whose file name passes `keep` (a missing directory has none).
-pub fn list_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>> {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
-    };
-    let mut out = Vec::new();
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-        if keep(&entry.file_name().to_string_lossy()) {
-            out.push(entry.path());
-        }
-    }
-    Ok(out)
 }
 
 /// Maps `f` over `items` on every available core, keeping order.

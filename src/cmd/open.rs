@@ -10,7 +10,7 @@ use crate::cmd::Ctx;
 use crate::cmd::edit::FrontMatterEdit;
 use crate::decision::normalize;
 use crate::model::record::{self, Elector, Record, RecordOption};
-use crate::model::status::{Status, Type};
+use crate::model::status::Status;
 use crate::repo::{self, Repo};
 use crate::{Exit, git, refuse};
 
@@ -255,12 +255,7 @@ pub fn rules_in_force(repo: &Repo) -> Result<(u32, crate::model::rules::Rules)> 
             pid.value
         );
     };
-    if p.kind.as_ref().map(|k| k.value) != Some(Type::Process)
-        || !p
-            .status
-            .as_ref()
-            .is_some_and(|s| matches!(s.value, Status::Accepted | Status::Active))
-    {
+    if !p.is_process_in_force() {
         bail!(
             "{} is not an Accepted or Active process document, so its rules are not in force",
             p.file

@@ -93,9 +93,7 @@ fn cross_file(repo: &Repo, out: &mut Vec<Diagnostic>) {
                 ));
             }
             if let Some(b) = by_id.get(&by.value)
-                && !b.status.as_ref().is_some_and(|s| {
-                    matches!(s.value, Status::Accepted | Status::Final | Status::Active)
-                })
+                && !b.is_accepted()
             {
                 out.push(Diagnostic::at(
                     "supersede-symmetry",

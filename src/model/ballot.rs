@@ -86,6 +86,28 @@ pub struct BallotFile {
     pub malformed: bool,
 }
 
+impl BallotFile {
+    /// Reads `votes/<decision>/<delegate>.toml` (at `file`) from its text.
+    pub fn parse(
+        file: &str,
+        decision: &str,
+        delegate: &str,
+        source: String,
+    ) -> (BallotFile, Vec<Diagnostic>) {
+        let (ballot, diags) = Ballot::parse(file, &source);
+        let malformed = diags.iter().any(|d| d.rule != "unknown-field");
+        let b = BallotFile {
+            file: file.to_owned(),
+            decision: decision.to_owned(),
+            delegate: delegate.to_owned(),
+            source,
+            ballot,
+            malformed,
+        };
+        (b, diags)
+    }
+}
+
 /// `votes/<decision>/casting.toml`.
 #[derive(Clone, Debug, Default)]
 pub struct Casting {

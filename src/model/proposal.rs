@@ -521,6 +521,22 @@ impl Proposal {
         }
     }
 
+    /// Whether its rules can be in force: a process document, Accepted or Active.
+    pub fn is_process_in_force(&self) -> bool {
+        self.kind.as_ref().is_some_and(|k| k.value == Type::Process)
+            && self
+                .status
+                .as_ref()
+                .is_some_and(|s| matches!(s.value, Status::Accepted | Status::Active))
+    }
+
+    /// Whether a decision accepted it (it may since be Final or Active).
+    pub fn is_accepted(&self) -> bool {
+        self.status
+            .as_ref()
+            .is_some_and(|s| matches!(s.value, Status::Accepted | Status::Final | Status::Active))
+    }
+
     /// The option name of this proposal in a decision: its id as four digits.
     pub fn option(&self) -> Option<String> {
         self.id.as_ref().map(|id| format!("{:04}", id.value))
