@@ -1,0 +1,550 @@
+//! Who may change what (SPEC section 7), judged commit by commit for `check --base` and `audit`.
+//!
+//! [`TABLE`] is SPEC section 7's table, one [`Row`] per line, in the SPEC's order and words; one
+//! engine ([`audit`]) finds the rows that apply to each change of a commit and runs them. Every
+//! commit is judged against the state of the repository before it (its first parent), so the
+//! authority to change a governed file never comes from the change itself. Git is reached only
+//! through [`crate::git`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
+
+use anyhow::Result;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::decision;
+use crate::diag::Diagnostic;
+use crate::git::{Change, CommitInfo, Entry, Git, ObjectId};
+use crate::model::ballot::{BallotFile, Casting};
+use crate::model::council::{self, Council};
+use crate::model::proposal::Proposal;
+use crate::model::record::{self, Elector, Record, RuleTerms, State as DState};
+use crate::model::status::Status;
+
+mod state;
+mod table;
+
+use state::*;
+use table::*;
+pub use table::{Row, Subject, TABLE};
+
+/// What an audit found and covered.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub commits: usize,
+    /// Ballot files changed (and so verified) across the range.
+    pub ballots: usize,
+    /// Decisions whose record or ballots changed across the range.
+    pub decisions: BTreeSet<String>,
+    /// Governed files changed across the range.
+    pub files: usize,
+}
+
+/// Everything a row's check sees: the commit, the state after it, what its changes replaced,
+/// and when the change counts as made.
+struct Judge<'a> {
+    git: &'a Git,
+    commit: &'a CommitInfo,
+    after: &'a State,
+    old: &'a HashMap<String, Option<Item>>,
+    changes: &'a [Change],
+    /// When the change counts as made; `None` for a commit off the first-parent line (judged
+    /// for time at the merge that brings it in).
+    time: Option<DateTime<Utc>>,
+    /// The change is the branch's, brought in by a merge: its author was judged on the branch.
+    covered: bool,
+    /// The commit is the first of the history.
+    import: bool,
+    out: Vec<Diagnostic>,
+    ballots: usize,
+    decisions: BTreeSet<String>,
+}
+
+/// A person the table names: id, email and key.
+struct Person<'a> {
+    id: &'a str,
+    email: &'a str,
+    key: Option<&'a str>,
+}
+
+impl<'a> From<&'a Elector> for Person<'a> {
+    fn from(e: &'a Elector) -> Self {
+        Person {
+            id: &e.id,
+            email: &e.email,
+            key: e.key.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a council::Delegate> for Person<'a> {
+    fn from(d: &'a council::Delegate) -> Self {
+        Person {
+            id: &d.id,
+            email: &d.email,
+            key: d.key.as_deref(),
+        }
+    }
+}
+
+impl Judge<'_> {
+    fn before_item(&self, path: &str) -> Option<&Item> {
+        match self.old.get(path) {
+            Some(o) => o.as_ref(),
+            None => self.after.files.get(path),
+        }
+    }
+
+    fn before_council(&self) -> Option<&Council> {
+        match self.before_item(council::FILE).map(|i| &i.parsed) {
+            Some(Parsed::Council(c)) => c.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn before_proposal(&self, path: &str) -> Option<&Proposal> {
+        match self.before_item(path).map(|i| &i.parsed) {
+            Some(Parsed::Proposal(p)) => p.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The record of `name` before the commit, shared (no copy).
+    fn before_record_rc(&self, name: &str) -> Option<Rc<Record>> {
+        match self.before_item(&record::path(name)).map(|i| &i.parsed) {
+            Some(Parsed::Record(r)) => r.clone(),
+            _ => None,
+        }
+    }
+
+    fn before_record(&self, name: &str) -> Option<&Record> {
+        match self.before_item(&record::path(name)).map(|i| &i.parsed) {
+            Some(Parsed::Record(r)) => r.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The records that named the proposal file `path` before the commit.
+    fn records_naming(&self, path: &str) -> Vec<&Record> {
+        let mut names: BTreeSet<&str> = self
+            .after
+            .named_by
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        for p in self.old.keys() {
+            if let Some(n) = record_name(p) {
+                names.insert(n);
+            }
+        }
+        names
+            .into_iter()
+            .filter_map(|n| self.before_record(n))
+            .filter(|r| r.options.iter().any(|o| o.file == path))
+            .collect()
+    }
+
+    /// The process document in force before the commit.
+    fn before_process(&self) -> Option<(String, &Proposal)> {
+        let id = self.before_council()?.process.as_ref()?.value;
+        let mut paths: BTreeSet<&String> =
+            self.after.by_id.get(&id).into_iter().flatten().collect();
+        paths.extend(self.old.keys().filter(|k| proposal_path(k)));
+        paths.into_iter().find_map(|path| {
+            self.before_proposal(path)
+                .filter(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+                .map(|p| (path.clone(), p))
+        })
+    }
+
+    /// The email and key of delegate `id` as record `rec` holds them (as an elector), else as
+    /// council.toml stood before the commit.
+    fn identity_in(&self, rec: &Record, id: &str) -> (String, Option<String>) {
+        rec.elector(id)
+            .map(|e| (e.email.clone(), e.key.clone()))
+            .or_else(|| {
+                self.before_council()
+                    .and_then(|c| c.delegate(id))
+                    .map(|d| (d.email.clone(), d.key.clone()))
+            })
+            .unwrap_or_default()
+    }
+
+    /// The change of `path` in this commit, if any.
+    fn change(&self, path: &str) -> Option<&Change> {
+        self.changes.iter().find(|c| c.path == path)
+    }
+
+    fn report(&mut self, rule: &'static str, file: &str, msg: String) {
+        self.out.push(violation(rule, self.commit, file, msg));
+    }
+
+    /// A finding pointing into the new text of `file` (e.g. at its status line).
+    fn report_at(
+        &mut self,
+        rule: &'static str,
+        p: &Proposal,
+        span: std::ops::Range<usize>,
+        msg: String,
+    ) {
+        let d = Diagnostic::at(
+            rule,
+            &p.file,
+            &p.source,
+            span,
+            format!("commit {}: {msg}", self.commit.describe()),
+        )
+        .in_commit(self.commit.id.to_string());
+        self.out.push(d);
+    }
+
+    /// Whether the commit is authored (and signed, where there is a key) by `who`; reports
+    /// why not under `rule`, saying what `what` the person was needed for.
+    fn authored_by(&mut self, who: Person<'_>, file: &str, what: &str) -> bool {
+        if self.covered {
+            return true;
+        }
+        if !who.email.eq_ignore_ascii_case(&self.commit.email) {
+            let rule = identity_rule(file, "ballot-author");
+            self.report(
+                rule,
+                file,
+                format!(
+                    "{what}, which only {} ({}) may change; the commit is authored by {}",
+                    who.id, who.email, self.commit.email
+                ),
+            );
+            return false;
+        }
+        if let Some(key) = who.key {
+            let problem = match self.git.signature(self.commit.id) {
+                None => Some("the commit is not signed".to_owned()),
+                Some((sig, payload)) => crate::sign::verify(key, &sig, &payload).err(),
+            };
+            if let Some(why) = problem {
+                let rule = identity_rule(file, "ballot-signature");
+                self.report(
+                    rule,
+                    file,
+                    format!(
+                        "{what}, but {why}: {}'s commits must carry an SSH signature by their key",
+                        who.id
+                    ),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The count of decision `name`'s record over the ballots at this commit, as of `at`.
+    fn count(
+        &self,
+        rec: &Record,
+        at: DateTime<Utc>,
+        with_casting: bool,
+    ) -> Result<decision::Tally> {
+        let mut ballots = Vec::new();
+        let mut casting = None;
+        for (path, item) in self.after.votes(&rec.decision) {
+            let Some((d, who)) = ballot_path(path) else {
+                continue;
+            };
+            if item.entry.special.is_some() {
+                continue;
+            }
+            let text = crate::repo::decode(self.git.blob(item.entry.id)?).unwrap_or_default();
+            if who == "casting" {
+                if with_casting {
+                    casting = Some(Casting::parse(path, d, text).0);
+                }
+            } else {
+                ballots.push(BallotFile::parse(path, d, who, text).0);
+            }
+        }
+        let d = decision::Decision {
+            name: rec.decision.clone(),
+            record: Some(rec),
+            proposals: Vec::new(),
+            ballots: ballots.iter().collect(),
+            casting: casting.as_ref(),
+        };
+        Ok(decision::count(&d, at))
+    }
+}
+
+/// The rule that reports a change to `file` by the wrong person: `ballot_rule` for ballots.
+fn identity_rule(file: &str, ballot_rule: &'static str) -> &'static str {
+    if file.starts_with("votes/") {
+        ballot_rule
+    } else if file == council::FILE {
+        "council-change"
+    } else {
+        "record-change"
+    }
+}
+
+fn violation(rule: &'static str, c: &CommitInfo, file: &str, msg: String) -> Diagnostic {
+    Diagnostic::file(rule, file, format!("commit {}: {msg}", c.describe()))
+        .in_commit(c.id.to_string())
+}
+
+fn verb(ch: &Change) -> &'static str {
+    match (ch.old, ch.new) {
+        (None, _) => "added",
+        (_, None) => "deleted",
+        _ => "changed",
+    }
+}
+
+fn rfc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+// ---- The engine ------------------------------------------------------------------------------
+
+/// The rows that apply to one change.
+fn subjects(j: &Judge<'_>, ch: &Change) -> Vec<Subject> {
+    let mut out = Vec::new();
+    if ch.path == council::FILE {
+        out.push(Subject::CouncilFile);
+    } else if proposal_path(&ch.path) {
+        let records = j.records_naming(&ch.path);
+        if records.iter().any(|r| !r.is_closed()) {
+            out.push(Subject::ProposalInVoting);
+        }
+        if !records.is_empty() {
+            out.push(Subject::ProposalRecorded);
+        }
+        out.push(Subject::ProposalStatus);
+        if j.before_process().is_some_and(|(p, _)| p == ch.path) {
+            out.push(Subject::ProcessRules);
+        }
+    } else if let Some(name) = record_name(&ch.path) {
+        let before = j.before_item(&ch.path).map(|i| &i.parsed);
+        let before = match before {
+            Some(Parsed::Record(r)) => Some(r.as_deref()),
+            Some(_) => Some(None),
+            None => None,
+        };
+        let after = j.after.record(name);
+        out.push(match (before, ch.new, after) {
+            (None, Some(_), _) => Subject::RecordCreated,
+            (Some(Some(b)), None, _) if !b.is_closed() => Subject::RecordRemoved,
+            (Some(Some(b)), Some(_), Some(a))
+                if !b.is_closed() && a.is_closed() && a.terms() == b.terms() =>
+            {
+                Subject::RecordClosed
+            }
+            _ => Subject::RecordOther,
+        });
+    } else if let Some((_, who)) = ballot_path(&ch.path) {
+        out.push(if who == "casting" {
+            Subject::Casting
+        } else {
+            Subject::Ballot
+        });
+    }
+    out
+}
+
+/// Runs every applicable row over every change of one commit.
+fn judge_changes(j: &mut Judge<'_>, changes: &[Change], covered: &HashSet<String>) {
+    for ch in changes {
+        if let Some(e) = ch.new
+            && let Some(why) = e.special
+        {
+            j.report(
+                "non-regular-file",
+                &ch.path,
+                format!("{} {} {why}", verb(ch), ch.path),
+            );
+            continue;
+        }
+        if ["proposals", "decisions", "votes"].contains(&ch.path.as_str()) && ch.new.is_some() {
+            j.report(
+                "non-regular-file",
+                &ch.path,
+                format!("{} {} as a file, where a folder belongs", verb(ch), ch.path),
+            );
+            continue;
+        }
+        if j.import {
+            continue;
+        }
+        let stray = (ch.path.starts_with("decisions/") && record_name(&ch.path).is_none())
+            || (ch.path.starts_with("votes/") && ballot_path(&ch.path).is_none());
+        if stray && ch.new.is_some() {
+            j.report(
+                "non-regular-file",
+                &ch.path,
+                format!(
+                    "{} {}: decisions/ holds only <decision>.toml records and votes/ only <decision>/<delegate>.toml ballots",
+                    verb(ch),
+                    ch.path
+                ),
+            );
+            continue;
+        }
+        j.covered = covered.contains(&ch.path);
+        for s in subjects(j, ch) {
+            let row = TABLE
+                .iter()
+                .find(|r| r.subject == s)
+                .expect("a row per subject");
+            (row.check)(j, ch);
+        }
+        j.covered = false;
+    }
+}
+
+/// Checks every commit reachable from HEAD and not from `since`. With `now` (as `check --base`
+/// runs), every change counts as made now, and commits dated in the future are errors.
+pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> Result<Report> {
+    let commits = git.commits(since)?;
+    let by_id: HashMap<ObjectId, &CommitInfo> = commits.iter().map(|c| (c.id, c)).collect();
+    // The first-parent line from HEAD (the last commit, parents coming first), newest first.
+    let mut chain = Vec::new();
+    let mut at = commits.last().map(|c| c.id);
+    while let Some(c) = at.and_then(|id| by_id.get(&id)) {
+        chain.push(c.id);
+        at = if c.shallow_boundary {
+            None
+        } else {
+            c.parents.first().copied()
+        };
+    }
+    let on_chain: HashSet<ObjectId> = chain.iter().copied().collect();
+    let import = if since.is_none() {
+        chain.last().copied()
+    } else {
+        None
+    };
+    let mut report = Report {
+        commits: commits.len(),
+        ..Report::default()
+    };
+    // Commit times along the first-parent line never go backwards.
+    let since_info = match since {
+        Some(s) => Some(git.commit(s)?),
+        None => None,
+    };
+    let mut prev = since_info.as_ref();
+    for id in chain.iter().rev() {
+        let c = by_id[id];
+        if let Some(p) = prev
+            && c.committed < p.committed
+        {
+            report.diagnostics.push(violation(
+                "commit-time",
+                c,
+                council::FILE,
+                format!(
+                    "dated {}, before the commit before it on the first-parent line ({}, {}): commit times never go backwards",
+                    c.committed.to_rfc3339(),
+                    p.short(),
+                    p.committed.to_rfc3339()
+                ),
+            ));
+        }
+        if let Some(n) = now
+            && c.committed.with_timezone(&Utc) > n + SKEW
+        {
+            report.diagnostics.push(violation(
+                "commit-time",
+                c,
+                council::FILE,
+                format!(
+                    "dated {}, in the future (it is now {})",
+                    c.committed.to_rfc3339(),
+                    rfc(n)
+                ),
+            ));
+        }
+        prev = Some(c);
+    }
+    let mut state = State::default();
+    let mut cache = Cache::default();
+    for c in &commits {
+        if c.shallow_boundary {
+            report.diagnostics.push(Diagnostic::file(
+                "history-incomplete",
+                council::FILE,
+                format!(
+                    "this is a shallow clone: history before commit {} is missing, so its changes could not be verified (git fetch --unshallow)",
+                    c.short()
+                ),
+            ));
+            state.move_to(git, &mut cache, Some(c.id))?;
+            continue;
+        }
+        let is_import = Some(c.id) == import && c.parents.is_empty();
+        let first = c.parents.first().copied();
+        if c.parents.is_empty() && !is_import {
+            report.diagnostics.push(violation(
+                "history-root",
+                c,
+                council::FILE,
+                "a commit without parents: only the first commit of the history may bring in files unchecked".into(),
+            ));
+        }
+        // Which of a merge's changes the branch brought (its own commits were judged).
+        let mut covered = HashSet::new();
+        let changes = git.diff(first, c.id)?;
+        if c.parents.len() > 1 {
+            let p1 = c.parents[0];
+            for other in &c.parents[1..] {
+                let Some(base) = git.merge_base(p1, *other) else {
+                    report.diagnostics.push(violation(
+                        "history-root",
+                        c,
+                        council::FILE,
+                        format!(
+                            "a merge that joins an unrelated history ({}): its files were never checked",
+                            other.short()
+                        ),
+                    ));
+                    continue;
+                };
+                for ch in &changes {
+                    let theirs = git.entry_at(*other, &ch.path)?;
+                    let old = git.entry_at(base, &ch.path)?;
+                    if theirs == ch.new && old != ch.new {
+                        covered.insert(ch.path.clone());
+                    }
+                }
+            }
+        }
+        state.move_to(git, &mut cache, first)?;
+        let old = state.apply(git, &mut cache, &changes)?;
+        state.at = Some(c.id);
+        report.files += changes.len();
+        let time = match now {
+            Some(n) => Some(n.max(c.committed.with_timezone(&Utc))),
+            None => on_chain
+                .contains(&c.id)
+                .then(|| c.committed.with_timezone(&Utc)),
+        };
+        let mut j = Judge {
+            git,
+            commit: c,
+            after: &state,
+            old: &old,
+            changes: &changes,
+            time,
+            covered: false,
+            import: is_import,
+            out: Vec::new(),
+            ballots: 0,
+            decisions: BTreeSet::new(),
+        };
+        judge_changes(&mut j, &changes, &covered);
+        report.ballots += j.ballots;
+        report.decisions.extend(j.decisions);
+        report.diagnostics.extend(j.out);
+    }
+    Ok(report)
+}

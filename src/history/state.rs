@@ -1,0 +1,249 @@
+//! The governed files at one commit, parsed once and indexed for the table's lookups, and moved
+//! from commit to commit by the difference of their trees.
+
+use super::*;
+
+/// A governed file as it stands at one commit, parsed once.
+#[derive(Clone, Debug)]
+pub(super) struct Item {
+    pub(super) entry: Entry,
+    pub(super) parsed: Parsed,
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum Parsed {
+    Council(Option<Rc<Council>>),
+    Proposal(Option<Rc<Proposal>>),
+    Record(Option<Rc<Record>>),
+    Other,
+}
+
+/// The governed files at one commit, with indexes for the lookups the rows make.
+#[derive(Default, Clone)]
+pub(super) struct State {
+    pub(super) at: Option<ObjectId>,
+    pub(super) files: BTreeMap<String, Item>,
+    /// Proposal file path → the decisions whose records name it as an option.
+    pub(super) named_by: HashMap<String, BTreeSet<String>>,
+    /// Proposal id → the paths of the proposals with that id.
+    pub(super) by_id: HashMap<u32, BTreeSet<String>>,
+}
+
+impl State {
+    pub(super) fn council(&self) -> Option<&Council> {
+        match self.files.get(council::FILE).map(|i| &i.parsed) {
+            Some(Parsed::Council(c)) => c.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(super) fn proposal(&self, path: &str) -> Option<&Proposal> {
+        match self.files.get(path).map(|i| &i.parsed) {
+            Some(Parsed::Proposal(p)) => p.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(super) fn record(&self, name: &str) -> Option<&Record> {
+        match self.files.get(&record::path(name)).map(|i| &i.parsed) {
+            Some(Parsed::Record(r)) => r.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(super) fn proposal_by_id(&self, id: u32) -> Option<&Proposal> {
+        self.by_id
+            .get(&id)?
+            .iter()
+            .find_map(|path| self.proposal(path))
+    }
+
+    pub(super) fn index(&mut self, path: &str, item: &Item, add: bool) {
+        match &item.parsed {
+            Parsed::Record(Some(r)) => {
+                for o in &r.options {
+                    let set = self.named_by.entry(o.file.clone()).or_default();
+                    if add {
+                        set.insert(r.decision.clone());
+                    } else {
+                        set.remove(&r.decision);
+                    }
+                }
+            }
+            Parsed::Proposal(Some(p)) => {
+                if let Some(id) = &p.id {
+                    let set = self.by_id.entry(id.value).or_default();
+                    if add {
+                        set.insert(path.to_owned());
+                    } else {
+                        set.remove(path);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The files in `votes/D/`: (path, entry).
+    pub(super) fn votes(&self, name: &str) -> impl Iterator<Item = (&String, &Item)> {
+        under(&self.files, &format!("votes/{name}"))
+    }
+}
+
+/// Parses governed files by blob id, once each.
+#[derive(Default)]
+pub(super) struct Cache {
+    pub(super) parsed: HashMap<(ObjectId, FileKind), Parsed>,
+}
+
+/// The governed files the rows read parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum FileKind {
+    Council,
+    Proposal,
+    Record,
+}
+
+impl FileKind {
+    pub(super) fn of(path: &str) -> Option<FileKind> {
+        if path == council::FILE {
+            Some(FileKind::Council)
+        } else if proposal_path(path) {
+            Some(FileKind::Proposal)
+        } else if record_name(path).is_some() {
+            Some(FileKind::Record)
+        } else {
+            None
+        }
+    }
+}
+
+/// The paths under `dir/` in a sorted map: the range from `dir/` to `dir0` (`0` follows `/`).
+pub(super) fn under<'m, V>(
+    files: &'m BTreeMap<String, V>,
+    dir: &str,
+) -> std::collections::btree_map::Range<'m, String, V> {
+    files.range(format!("{dir}/")..format!("{dir}0"))
+}
+
+pub(super) fn proposal_path(path: &str) -> bool {
+    path.strip_prefix("proposals/")
+        .is_some_and(|n| n.ends_with(".md") && !n.contains('/'))
+}
+
+/// `decisions/<D>.toml` → D.
+pub(super) fn record_name(path: &str) -> Option<&str> {
+    let n = path.strip_prefix("decisions/")?.strip_suffix(".toml")?;
+    (!n.contains('/')).then_some(n)
+}
+
+/// `votes/<D>/<X>.toml` → (D, X).
+pub(super) fn ballot_path(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("votes/")?;
+    let (decision, file) = rest.split_once('/')?;
+    let who = file.strip_suffix(".toml")?;
+    (!who.contains('/')).then_some((decision, who))
+}
+
+impl Cache {
+    pub(super) fn item(&mut self, git: &Git, path: &str, entry: Entry) -> Result<Item> {
+        let kind = match FileKind::of(path) {
+            Some(k) if entry.special.is_none() => k,
+            _ => {
+                return Ok(Item {
+                    entry,
+                    parsed: Parsed::Other,
+                });
+            }
+        };
+        if let Some(p) = self.parsed.get(&(entry.id, kind)) {
+            return Ok(Item {
+                entry,
+                parsed: p.clone(),
+            });
+        }
+        let text = crate::repo::decode(git.blob(entry.id)?).ok();
+        let parsed = match kind {
+            FileKind::Council => Parsed::Council(
+                text.and_then(|t| Council::parse(t).ok())
+                    .map(|(c, _)| Rc::new(c)),
+            ),
+            FileKind::Proposal => Parsed::Proposal(
+                text.and_then(|t| Proposal::parse_front_matter(path, t))
+                    .map(Rc::new),
+            ),
+            FileKind::Record => Parsed::Record(text.and_then(|t| {
+                let name = record_name(path).unwrap_or_default();
+                Record::parse(path, name, t).0.map(Rc::new)
+            })),
+        };
+        // Proposals are parsed with their path; a blob at another path is parsed again.
+        if kind != FileKind::Proposal {
+            self.parsed.insert((entry.id, kind), parsed.clone());
+        }
+        Ok(Item { entry, parsed })
+    }
+}
+
+impl State {
+    /// Applies `changes`; returns the items they replaced (for the state before).
+    pub(super) fn apply(
+        &mut self,
+        git: &Git,
+        cache: &mut Cache,
+        changes: &[Change],
+    ) -> Result<HashMap<String, Option<Item>>> {
+        let mut old = HashMap::with_capacity(changes.len());
+        for ch in changes {
+            let prev = self.files.remove(&ch.path);
+            if let Some(p) = &prev {
+                self.index(&ch.path, p, false);
+            }
+            if let Some(e) = ch.new {
+                let item = cache.item(git, &ch.path, e)?;
+                self.index(&ch.path, &item, true);
+                self.files.insert(ch.path.clone(), item);
+            }
+            old.insert(ch.path.clone(), prev);
+        }
+        Ok(old)
+    }
+
+    /// Moves the state to `target` by the difference of the two trees.
+    pub(super) fn move_to(
+        &mut self,
+        git: &Git,
+        cache: &mut Cache,
+        target: Option<ObjectId>,
+    ) -> Result<()> {
+        if self.at == target {
+            return Ok(());
+        }
+        match target {
+            None => *self = State::default(),
+            Some(t) => {
+                let changes = git.diff(self.at, t)?;
+                self.apply(git, cache, &changes)?;
+                self.at = Some(t);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            ballot_path("votes/lockfile/ada.toml"),
+            Some(("lockfile", "ada"))
+        );
+        assert_eq!(ballot_path("votes/lockfile/x/ada.toml"), None);
+        assert_eq!(record_name("decisions/lockfile.toml"), Some("lockfile"));
+        assert!(proposal_path("proposals/0001-a.md"));
+        assert!(!proposal_path("proposals/x/0001-a.md"));
+    }
+}
