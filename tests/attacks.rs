@@ -5,6 +5,10 @@
 //! that both `council check --base <base>` and `council audit` exit 1 and name the attacking
 //! commit (the `commit` field of a JSON diagnostic) under the rule expected.
 
+mod common;
+
+use common::git as run_git;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 use std::sync::OnceLock;
@@ -135,24 +139,6 @@ struct Gov {
 struct Base {
     root: PathBuf,
     base: String,
-}
-
-fn run_git(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> String {
-    let out = Std::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .envs(envs.iter().copied())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn keygen(dir: &Path, name: &str) -> Option<String> {

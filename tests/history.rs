@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Fixture, ranking};
+use common::{Fixture, git as git_in, ranking};
 use predicates::prelude::*;
 use predicates::str::contains;
 
@@ -15,23 +15,6 @@ const ADA: (&str, &str) = ("Ada Lovelace", "ada@example.org");
 const BOB: (&str, &str) = ("Bob Builder", "bob@example.org");
 const CY: (&str, &str) = ("Cy Young", "cy@example.org");
 const MALLORY: (&str, &str) = ("Mallory", "mallory@example.org");
-
-fn git_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .envs(envs.iter().copied())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// Commits everything as `who` on `date`, optionally signed with an SSH key file.
 fn commit(f: &Fixture, who: (&str, &str), date: &str, msg: &str, key: Option<&Path>) -> String {
@@ -345,14 +328,7 @@ fn signed_ballots_must_carry_the_delegates_signature() {
         return;
     };
     let f = Fixture::new();
-    f.write(
-        "council.toml",
-        common::COUNCIL.replacen(
-            "email = \"ada@example.org\"",
-            &format!("email = \"ada@example.org\"\nkey = \"{ada_pub}\""),
-            1,
-        ),
-    );
+    f.write("council.toml", common::council_with_ada_key(&ada_pub));
     f.write(
         "proposals/0003-another.md",
         common::STANDARDS
@@ -536,14 +512,7 @@ fn vote_commit_signs_as_git_is_set_up_to_and_runs_hooks() {
         return;
     };
     let f = Fixture::new();
-    f.write(
-        "council.toml",
-        common::COUNCIL.replacen(
-            "email = \"ada@example.org\"",
-            &format!("email = \"ada@example.org\"\nkey = \"{ada_pub}\""),
-            1,
-        ),
-    );
+    f.write("council.toml", common::council_with_ada_key(&ada_pub));
     git_in(f.path(), &["init", "-q", "-b", "main"], &[]);
     commit(&f, ADA, "2026-11-01", "import", None);
     f.council()

@@ -229,6 +229,34 @@ pub fn voting(f: &Fixture, with_three: bool) {
     open(f, "lockfile");
 }
 
+/// Runs `git` in `dir` with the host's git configuration shut out; its standard output.
+pub fn git(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> String {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// council.toml with `key` given to ada.
+pub fn council_with_ada_key(key: &str) -> String {
+    COUNCIL.replacen(
+        "email = \"ada@example.org\"",
+        &format!("email = \"ada@example.org\"\nkey = \"{key}\""),
+        1,
+    )
+}
+
 /// Runs a command and parses its standard output as JSON.
 pub fn json(cmd: &mut Command) -> serde_json::Value {
     let out = cmd.output().unwrap();
