@@ -472,7 +472,7 @@ impl Repo {
     pub fn next_id(&self) -> u32 {
         self.proposals
             .iter()
-            .filter_map(|p| p.id.as_ref().map(|i| i.value))
+            .filter_map(|p| p.id_value())
             .max()
             .unwrap_or(0)
             + 1

@@ -47,7 +47,7 @@ pub fn run(
     }
     let mut writes = Vec::new();
     for p in &d.proposals {
-        if p.status.as_ref().map(|s| s.value) != Some(Status::Voting) {
+        if p.status_value() != Some(Status::Voting) {
             continue;
         }
         let mut e = FrontMatterEdit::open(&p.file, p.source.clone())?;

@@ -68,11 +68,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
     // The proposals must still be the text voted on.
     let mut writes = Vec::new();
     for o in &record.options {
-        let Some(p) = d
-            .proposals
-            .iter()
-            .find(|p| p.id.as_ref().map(|i| i.value) == Some(o.id))
-        else {
+        let Some(p) = d.proposals.iter().find(|p| p.id_value() == Some(o.id)) else {
             refuse!(
                 "proposal {} of the record is missing from proposals/",
                 o.name()

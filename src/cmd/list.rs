@@ -46,7 +46,7 @@ pub fn run(
         .filter(|p| topic.is_none() || p.topic.as_ref().map(|t| &t.value) == topic.as_ref())
         .filter(|p| kind.is_none() || p.kind.as_ref().map(|k| k.value) == kind)
         .collect();
-    rows.sort_by_key(|p| (p.id.as_ref().map(|i| i.value), p.file.clone()));
+    rows.sort_by_key(|p| (p.id_value(), p.file.clone()));
     match format {
         ListFormat::Json => {
             let all: Vec<_> =

@@ -170,7 +170,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     }
 
     let mut ready = ready;
-    ready.sort_by_key(|p| p.id.as_ref().map(|i| i.value));
+    ready.sort_by_key(|p| p.id_value());
     let mut writes = Vec::new();
     let mut options = Vec::new();
     for p in &ready {

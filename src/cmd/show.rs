@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
     let repo = Repo::load(&ctx.root()?)?;
     let p = repo.find_proposal(id)?;
     // The record that names this proposal, else its decision by topic or id.
-    let pid = p.id.as_ref().map(|i| i.value);
+    let pid = p.id_value();
     let name = repo
         .records
         .iter()

@@ -16,10 +16,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, new: &str, commit: bool) ->
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
     let p = repo.find_proposal(id)?;
-    let (Some(from), Some(kind)) = (
-        p.status.as_ref().map(|s| s.value),
-        p.kind.as_ref().map(|k| k.value),
-    ) else {
+    let (Some(from), Some(kind)) = (p.status_value(), p.kind.as_ref().map(|k| k.value)) else {
         refuse!(
             "{} has no valid `status` and `type`: fix it first (council check {})",
             p.file,

@@ -464,12 +464,7 @@ fn record_created(j: &mut Judge<'_>, ch: &Change) {
                 path
             )),
         }
-        if j.after
-            .proposal(path)
-            .and_then(|p| p.status.as_ref())
-            .map(|s| s.value)
-            != Some(Status::Voting)
-        {
+        if j.after.proposal(path).and_then(Proposal::status_value) != Some(Status::Voting) {
             problems.push(format!("{path} does not move to Voting with the record"));
         }
     }
@@ -579,11 +574,7 @@ fn record_closed(j: &mut Judge<'_>, ch: &Change) {
     }
     for o in &before.options {
         let expected = closed.outcome.get(&o.name()).copied();
-        let now = j
-            .after
-            .proposal(&o.file)
-            .and_then(|p| p.status.as_ref())
-            .map(|s| s.value);
+        let now = j.after.proposal(&o.file).and_then(Proposal::status_value);
         if now != expected {
             j.report(
                 "status-tally",
@@ -626,11 +617,7 @@ fn record_removed(j: &mut Judge<'_>, ch: &Change) {
         );
     }
     for o in &rec.options {
-        let now = j
-            .after
-            .proposal(&o.file)
-            .and_then(|p| p.status.as_ref())
-            .map(|s| s.value);
+        let now = j.after.proposal(&o.file).and_then(Proposal::status_value);
         if now.is_some() && now != Some(Status::Discussion) {
             j.report(
                 "record-change",
@@ -797,15 +784,8 @@ fn proposal_recorded(j: &mut Judge<'_>, ch: &Change) {
         );
         return;
     }
-    let old_id = j
-        .before_proposal(&ch.path)
-        .and_then(|p| p.id.as_ref())
-        .map(|i| i.value);
-    let new_id = j
-        .after
-        .proposal(&ch.path)
-        .and_then(|p| p.id.as_ref())
-        .map(|i| i.value);
+    let old_id = j.before_proposal(&ch.path).and_then(Proposal::id_value);
+    let new_id = j.after.proposal(&ch.path).and_then(Proposal::id_value);
     if old_id != new_id {
         j.report(
             "proposal-identity",
@@ -822,7 +802,7 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
     let Some(new) = j.after.proposal(&ch.path).cloned() else {
         return;
     };
-    let new_status = new.status.as_ref().map(|s| s.value);
+    let new_status = new.status_value();
     let old = j.before_proposal(&ch.path).cloned().or_else(|| {
         // A rename keeps its history: the same id, deleted elsewhere in this commit.
         let id = new.id.as_ref()?.value;
@@ -837,7 +817,7 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
     });
     let span = new.status.as_ref().map_or(0..0, |s| s.span.clone());
     if j.before_proposal(&ch.path).is_none()
-        && let Some(id) = new.id.as_ref().map(|i| i.value)
+        && let Some(id) = new.id_value()
     {
         // A proposal's id is its name in records and ballots: a second file never takes it.
         let taken = j
@@ -872,7 +852,7 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
         }
         return;
     };
-    let (Some(from), Some(to)) = (old.status.as_ref().map(|s| s.value), new_status) else {
+    let (Some(from), Some(to)) = (old.status_value(), new_status) else {
         return;
     };
     if from == to {
@@ -912,7 +892,7 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
         }
     }
     if to == Status::Voting {
-        let id = new.id.as_ref().map(|i| i.value);
+        let id = new.id_value();
         let opened = j.changes.iter().any(|c| {
             c.old.is_none()
                 && record_name(&c.path).is_some_and(|n| {

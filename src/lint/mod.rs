@@ -78,7 +78,7 @@ fn cross_file(repo: &Repo, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        let status = p.status.as_ref().map(|s| s.value);
+        let status = p.status_value();
         if let (Some(by), Some(id)) = (&p.superseded_by, &p.id) {
             if status != Some(Status::Superseded) {
                 out.push(Diagnostic::at(
@@ -130,7 +130,7 @@ fn cross_file(repo: &Repo, out: &mut Vec<Diagnostic>) {
             ));
         }
         if let Some(r) = &p.rules
-            && repo.council.process.as_ref().map(|i| i.value) != p.id.as_ref().map(|i| i.value)
+            && repo.council.process.as_ref().map(|i| i.value) != p.id_value()
         {
             out.push(Diagnostic::at(
                     "unknown-field",
@@ -246,7 +246,7 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
                     ),
                 ));
             }
-            let status = p.status.as_ref().map(|s| s.value);
+            let status = p.status_value();
             let status_span = p.status.as_ref().map_or(0..0, |s| s.span.clone());
             match &record.closed {
                 None => {

@@ -17,7 +17,7 @@ pub fn check(p: &Proposal, rules: &Rules, root: &Path, has_votes: bool, out: &mu
 
     check_file_name(p, out);
 
-    let status = p.status.as_ref().map(|s| s.value);
+    let status = p.status_value();
     let kind = p.kind.as_ref().map(|k| k.value);
     if let (Some(st), Some(k)) = (&p.status, kind)
         && st.value == Status::Active

@@ -521,6 +521,16 @@ impl Proposal {
         }
     }
 
+    /// Its status, if it has a valid one.
+    pub fn status_value(&self) -> Option<Status> {
+        self.status.as_ref().map(|s| s.value)
+    }
+
+    /// Its id, if it has a valid one.
+    pub fn id_value(&self) -> Option<u32> {
+        self.id.as_ref().map(|i| i.value)
+    }
+
     /// Whether its rules can be in force: a process document, Accepted or Active.
     pub fn is_process_in_force(&self) -> bool {
         self.kind.as_ref().is_some_and(|k| k.value == Type::Process)
