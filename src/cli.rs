@@ -284,6 +284,11 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         .or_else(|| matches.subcommand_matches("audit"))
         .map(lint_overrides)
         .unwrap_or_default();
+    // `check` and `audit` in a machine format answer in it even when they cannot run.
+    let report_format = match &cli.command {
+        Command::Check { report, .. } | Command::Audit { report, .. } => Some(report.format),
+        _ => None,
+    };
     let result = now().and_then(|now| {
         let dir = match &cli.repo {
             Some(d) => d.clone(),
@@ -307,6 +312,14 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
             } else {
                 2
             };
+            if code == 2
+                && let Some(format @ (Format::Json | Format::Github)) = report_format
+            {
+                let d = crate::diag::Diagnostic::failure(&format!("{err:#}"));
+                let summary = crate::diag::Summary::of(0, std::slice::from_ref(&d));
+                let mut out = io::stdout().lock();
+                let _ = crate::emit::emit(&mut out, format, &[d], summary, true);
+            }
             let mut stderr = anstream::stderr();
             let style = anstyle::Style::new()
                 .bold()

@@ -107,6 +107,23 @@ impl Diagnostic {
         Self::at(rule, file, source, start..end, message)
     }
 
+    /// Why a command could not run, as one finding: the file, line and column that an error
+    /// message such as `council.toml:3:13: invalid TOML` starts with, if it does (rule `cannot-run`).
+    pub fn failure(message: &str) -> Self {
+        let located = || {
+            let mut parts = message.splitn(4, ':');
+            let file = parts.next().filter(|f| !f.is_empty() && !f.contains(' '))?;
+            let line = parts.next()?.parse().ok()?;
+            let column = parts.next()?.parse().ok()?;
+            Some((file, line, column, parts.next()?.trim()))
+        };
+        let (file, line, column, msg) = located().unwrap_or(("", 1, 1, message));
+        let mut d = Diagnostic::file("cannot-run", file, msg);
+        d.line = line;
+        d.column = column;
+        d
+    }
+
     /// Names the commit a history finding is about.
     pub fn in_commit(mut self, id: impl Into<String>) -> Self {
         self.commit = Some(id.into());

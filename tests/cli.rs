@@ -1045,3 +1045,37 @@ fn proposals_no_longer_carry_the_window() {
         "{d}"
     );
 }
+
+#[test]
+fn machine_formats_answer_even_when_council_cannot_run() {
+    let f = Fixture::empty();
+    f.write("council.toml", "name = \n");
+    for cmd in ["check", "audit"] {
+        let out = f
+            .council()
+            .args([cmd, "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["errors"], 1, "{v}");
+        let d = &v["diagnostics"][0];
+        assert_eq!(
+            (&d["file"], &d["line"], &d["column"], &d["rule"]),
+            (
+                &serde_json::json!("council.toml"),
+                &serde_json::json!(1),
+                &serde_json::json!(8),
+                &serde_json::json!("cannot-run")
+            ),
+            "{v}"
+        );
+    }
+    f.council()
+        .args(["check", "--format", "github"])
+        .assert()
+        .code(2)
+        .stdout(predicates::str::starts_with(
+            "::error file=council.toml,line=1,col=8,title=cannot-run::invalid TOML",
+        ));
+}

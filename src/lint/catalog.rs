@@ -129,6 +129,7 @@ rules! {
     "history-root" Error "only the first commit of the history brings in files unchecked";
     "commit-time" Error "commit times never go backwards along the first-parent history, nor lie in the future";
     "proposal-identity" Error "a proposal a record names is never deleted or renamed, and keeps its id";
+    "cannot-run" Error "council could run: configuration, repository and arguments were usable";
     "locked-rule" Error "[lints] and -A/-W do not lower the rules that judge who may change what";
 }
 
