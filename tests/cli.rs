@@ -1079,3 +1079,20 @@ fn machine_formats_answer_even_when_council_cannot_run() {
             "::error file=council.toml,line=1,col=8,title=cannot-run::invalid TOML",
         ));
 }
+
+#[test]
+fn open_never_writes_outside_decisions() {
+    let f = Fixture::new();
+    // An invalid topic is a check error, but the proposal still loads.
+    f.write(
+        "proposals/0002-lockfile.md",
+        common::STANDARDS.replace("topic = \"lockfile\"", "topic = \"../evil\""),
+    );
+    f.council()
+        .args(["open", "../evil", "--as", "ada"])
+        .assert()
+        .code(2)
+        .stderr(contains("is not a decision name"));
+    assert!(!f.file("evil.toml").exists());
+    assert!(!f.file("decisions").exists());
+}

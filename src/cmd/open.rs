@@ -46,6 +46,12 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let repo = Repo::load(&root)?;
     repo.require_valid_council()?;
     let name = normalize(&req.decision);
+    // The name becomes a file name: a topic, or a proposal's id as digits, nothing else.
+    if !name.bytes().all(|b| b.is_ascii_digit())
+        && let Err(why) = crate::model::proposal::check_topic(&name)
+    {
+        bail!("`{}` is not a decision name: {why}", req.decision);
+    }
     if repo.record(&name).is_some() || repo.broken_records.contains(&name) {
         let closed = repo.record(&name).is_some_and(|r| r.is_closed());
         if closed {
