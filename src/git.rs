@@ -334,6 +334,14 @@ pub struct Entry {
     pub special: Option<&'static str>,
 }
 
+impl Entry {
+    /// Stands for "no file" where an entry is needed as a key.
+    pub const ABSENT: Entry = Entry {
+        id: ObjectId(git2::Oid::ZERO_SHA1),
+        special: None,
+    };
+}
+
 /// A governed path that a commit added, changed or removed, relative to the governance root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {

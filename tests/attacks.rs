@@ -2332,3 +2332,131 @@ fn a_delegate_takes_another_delegates_email() {
     let c = g.commit(CY, "2026-12-05", "my email");
     g.caught(&c, &["council-change"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found by a second black-box attacker review.
+
+/// On a branch the chair gives "bob" her own key and reopens the vote; a ballot signed with her
+/// key is then merged alone into the main line, whose record holds bob's real key. The merge
+/// brings a version its branch made: that commit is judged against the main line's record.
+#[test]
+fn a_ballot_merged_from_a_branch_whose_record_holds_another_key() {
+    attack!(g);
+    let (bob, ada) = (g.pubkey("bob"), g.pubkey("ada"));
+    g.branch("side", "HEAD");
+    g.edit("council.toml", &bob, &ada);
+    g.commit(ADA, "2026-12-05", "bob's key");
+    g.ok(
+        "2026-12-05T13:00:00+00:00",
+        &["cancel", "registry", "--as", "ada"],
+    );
+    g.commit(ADA, "2026-12-05T13:00:00+00:00", "cancel(registry)");
+    g.ok(
+        "2026-12-05T14:00:00+00:00",
+        &["open", "registry", "--as", "ada", "--days", "9"],
+    );
+    g.commit(ADA, "2026-12-05T14:00:00+00:00", "open(registry)");
+    g.ok(
+        "2026-12-05T15:00:00+00:00",
+        &["vote", "registry", "--rank", "0004 > none", "--as", "bob"],
+    );
+    g.commit_with(
+        BOB,
+        Some("ada"),
+        "2026-12-05T15:00:00+00:00",
+        "2026-12-05T15:00:00+00:00",
+        "vote(registry): bob",
+    );
+    g.checkout("attack");
+    g.git_as(
+        ADA,
+        ADA.key,
+        "2026-12-06",
+        "2026-12-06",
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "--no-commit",
+            "-s",
+            "ours",
+            "side",
+        ],
+    );
+    g.git(&["checkout", "side", "--", "votes/registry/bob.toml"]);
+    let m = g.commit(ADA, "2026-12-06", "merge side");
+    g.caught(&m, &["ballot-signature"]);
+}
+
+/// A process document in force retyped, which would take every rule out of force.
+#[test]
+fn the_process_document_in_force_is_retyped() {
+    attack!(g);
+    g.edit(PROCESS, "type = \"process\"", "type = \"informational\"");
+    let c = g.commit(MALLORY, "2026-12-05", "it is informational really");
+    g.caught(&c, &["rules-change"]);
+}
+
+/// Normal work: a vote opened and voted on in a branch, merged whole with a merge commit.
+#[test]
+fn a_vote_opened_and_cast_on_a_branch_then_merged() {
+    attack!(g);
+    g.branch("vote7", "HEAD");
+    g.ok("2026-12-05", &["open", "0007", "--as", "cy", "--days", "9"]);
+    g.commit(CY, "2026-12-05", "open(0007)");
+    g.ok(
+        "2026-12-05T13:00:00+00:00",
+        &["vote", "0007", "approve", "--as", "cy"],
+    );
+    g.commit(CY, "2026-12-05T13:00:00+00:00", "vote(0007): cy");
+    g.checkout("attack");
+    g.git_as(
+        ADA,
+        ADA.key,
+        "2026-12-06",
+        "2026-12-06",
+        &["merge", "-q", "--no-ff", "-m", "Merge vote7", "vote7"],
+    );
+    g.clean(NOW);
+}
+
+/// Normal work: the chair changes a delegate's email.
+#[test]
+fn the_chair_changes_a_delegates_email() {
+    attack!(g);
+    g.edit("council.toml", "cy@example.org", "cy@new.example");
+    g.commit(ADA, "2026-12-05", "cy's new address");
+    g.clean(NOW);
+}
+
+/// Normal work: a delegate rotates their own key and moves their entry to the end.
+#[test]
+fn a_delegate_rotates_their_key_and_reorders_the_entries() {
+    attack!(g);
+    let (bob, bob2) = (g.pubkey("bob"), g.pubkey("bob2"));
+    let text = g.read("council.toml").replace(&bob, &bob2);
+    let start = text.find("[[delegate]]\nid = \"bob\"").unwrap();
+    let end = start + 1 + text[start + 1..].find("[[delegate]]").unwrap();
+    let moved = format!("{}{}\n{}", &text[..start], &text[end..], &text[start..end]);
+    g.write("council.toml", moved);
+    g.commit(BOB, "2026-12-05", "my new key, my entry last");
+    g.clean(NOW);
+}
+
+/// A rewritten main line: the base of `check --base` is no longer in HEAD's history. What the
+/// base held beyond the fork is not judged, and council says so.
+#[test]
+fn a_base_dropped_by_a_rewrite_is_reported() {
+    attack!(g);
+    g.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let base = g.base.clone();
+    let (code, v, text) = g.json(NOW, &["check", "--base", &base, "--deny-warnings"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        diags(&v).iter().any(|d| d["rule"] == "history-incomplete"
+            && d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("is not an ancestor of HEAD"))),
+        "{text}"
+    );
+}

@@ -52,8 +52,13 @@ struct Judge<'a> {
     /// When the change counts as made; `None` for a commit off the first-parent line (judged
     /// for time at the merge that brings it in).
     time: Option<DateTime<Utc>>,
-    /// The change is the branch's, brought in by a merge: its author was judged on the branch.
+    /// The change is the branch's, brought in by a merge (a path of `covered_paths`).
     covered: bool,
+    /// The paths whose change in this merge its branch brought.
+    covered_paths: &'a HashSet<String>,
+    /// The commit whose author and signature the rows that name a person judge: the commit
+    /// itself, or for a change a merge brings from its branch, the branch commit that made it.
+    author: &'a CommitInfo,
     /// The commit is the first of the history.
     import: bool,
     out: Vec<Diagnostic>,
@@ -204,40 +209,54 @@ impl Judge<'_> {
     /// Whether the commit is authored (and signed, where there is a key) by `who`; reports
     /// why not under `rule`, saying what `what` the person was needed for.
     fn authored_by(&mut self, who: Person<'_>, file: &str, what: &str) -> bool {
-        if self.covered {
-            return true;
-        }
-        if !who.email.eq_ignore_ascii_case(&self.commit.email) {
+        let author = self.author;
+        // A change a merge brings is judged by the branch commit that made it, against the
+        // state before the merge: the branch's own state may hold other identities.
+        let by = if author.id == self.commit.id {
+            "the commit is".to_owned()
+        } else {
+            format!("it comes from commit {}, which is", author.short())
+        };
+        if !who.email.eq_ignore_ascii_case(&author.email) {
             let rule = identity_rule(file, "ballot-author");
             self.report(
                 rule,
                 file,
                 format!(
-                    "{what}, which only {} ({}) may change; the commit is authored by {}",
-                    who.id, who.email, self.commit.email
+                    "{what}, which only {} ({}) may change; {by} authored by {}",
+                    who.id, who.email, author.email
                 ),
             );
             return false;
         }
-        if let Some(key) = who.key {
-            let problem = match self.git.signature(self.commit.id) {
-                None => Some("the commit is not signed".to_owned()),
-                Some((sig, payload)) => crate::sign::verify(key, &sig, &payload).err(),
+        if let Some(key) = who.key
+            && let Err(why) = self.signed_with(key)
+        {
+            let rule = identity_rule(file, "ballot-signature");
+            let why = if author.id == self.commit.id {
+                why
+            } else {
+                format!("commit {} {why}", author.short())
             };
-            if let Some(why) = problem {
-                let rule = identity_rule(file, "ballot-signature");
-                self.report(
-                    rule,
-                    file,
-                    format!(
-                        "{what}, but {why}: {}'s commits must carry an SSH signature by their key",
-                        who.id
-                    ),
-                );
-                return false;
-            }
+            self.report(
+                rule,
+                file,
+                format!(
+                    "{what}, but {why}: {}'s commits must carry an SSH signature by their key",
+                    who.id
+                ),
+            );
+            return false;
         }
         true
+    }
+
+    /// Whether the author commit carries a valid SSH signature by `key`; why not.
+    fn signed_with(&self, key: &str) -> Result<(), String> {
+        match self.git.signature(self.author.id) {
+            None => Err("the commit is not signed".to_owned()),
+            Some((sig, payload)) => crate::sign::verify(key, &sig, &payload),
+        }
     }
 
     /// The count of decision `name`'s record over the ballots at this commit, as of `at`.
@@ -351,8 +370,17 @@ fn subjects(j: &Judge<'_>, ch: &Change) -> Vec<Subject> {
     out
 }
 
+/// Whether the rows for `path` name a person whose authorship is checked.
+fn names_a_person(path: &str) -> bool {
+    path == council::FILE || path.starts_with("votes/") || path.starts_with("decisions/")
+}
+
 /// Runs every applicable row over every change of one commit.
-fn judge_changes(j: &mut Judge<'_>, changes: &[Change], covered: &HashSet<String>) {
+fn judge_changes<'a>(
+    j: &mut Judge<'a>,
+    changes: &[Change],
+    authors: &HashMap<String, &'a CommitInfo>,
+) {
     for ch in changes {
         if let Some(e) = ch.new
             && let Some(why) = e.special
@@ -389,7 +417,9 @@ fn judge_changes(j: &mut Judge<'_>, changes: &[Change], covered: &HashSet<String
             );
             continue;
         }
-        j.covered = covered.contains(&ch.path);
+        j.covered = j.covered_paths.contains(&ch.path);
+        let commit = j.commit;
+        j.author = authors.get(&ch.path).copied().unwrap_or(commit);
         for s in subjects(j, ch) {
             let row = TABLE
                 .iter()
@@ -398,6 +428,7 @@ fn judge_changes(j: &mut Judge<'_>, changes: &[Change], covered: &HashSet<String
             (row.check)(j, ch);
         }
         j.covered = false;
+        j.author = commit;
     }
 }
 
@@ -427,6 +458,21 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
         commits: commits.len(),
         ..Report::default()
     };
+    // A base outside HEAD's history: the range starts where they part, and what the base holds
+    // beyond that (perhaps dropped by a rewrite) is not judged.
+    if let Some(s) = since {
+        let head = git.resolve("HEAD")?;
+        if git.merge_base(s, head) != Some(s) {
+            report.diagnostics.push(Diagnostic::file(
+                "history-incomplete",
+                council::FILE,
+                format!(
+                    "the base {} is not an ancestor of HEAD: only the commits since they parted are judged; commits of the base that HEAD does not hold (dropped by a rewrite, say) are not",
+                    s.short()
+                ),
+            ));
+        }
+    }
     // Commit times along the first-parent line never go backwards.
     let since_info = match since {
         Some(s) => Some(git.commit(s)?),
@@ -468,6 +514,9 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
     }
     let mut state = State::default();
     let mut cache = Cache::default();
+    // Which commit made each version of the files whose rows name a person (ballots, records,
+    // council.toml): a merge that brings a version from its branch is judged by its maker.
+    let mut makers: HashMap<(String, Entry), ObjectId> = HashMap::new();
     for c in &commits {
         if c.shallow_boundary {
             report.diagnostics.push(Diagnostic::file(
@@ -518,6 +567,21 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
                 }
             }
         }
+        // The maker of each covered change, where it is known.
+        let mut authors: HashMap<String, &CommitInfo> = HashMap::new();
+        for ch in changes.iter().filter(|ch| names_a_person(&ch.path)) {
+            let key = (ch.path.clone(), ch.new.unwrap_or(Entry::ABSENT));
+            let maker = if covered.contains(&ch.path) {
+                let made = makers.get(&key).copied();
+                if let Some(m) = made.and_then(|m| by_id.get(&m)) {
+                    authors.insert(ch.path.clone(), *m);
+                }
+                made.unwrap_or(c.id)
+            } else {
+                c.id
+            };
+            makers.insert(key, maker);
+        }
         state.move_to(git, &mut cache, first)?;
         let old = state.apply(git, &mut cache, &changes)?;
         state.at = Some(c.id);
@@ -536,12 +600,14 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
             changes: &changes,
             time,
             covered: false,
+            covered_paths: &covered,
+            author: c,
             import: is_import,
             out: Vec::new(),
             ballots: 0,
             decisions: BTreeSet::new(),
         };
-        judge_changes(&mut j, &changes, &covered);
+        judge_changes(&mut j, &changes, &authors);
         report.ballots += j.ballots;
         report.decisions.extend(j.decisions);
         report.diagnostics.extend(j.out);

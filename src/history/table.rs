@@ -142,6 +142,11 @@ fn open_record_for(j: &mut Judge<'_>, ch: &Change, name: &str) -> Option<Rc<Reco
         }
         Some(_) if ch.new.is_none() && cancelled => None,
         Some(r) => Some(r),
+        // A branch that opened the vote and voted on it, merged whole: its ballots answer to
+        // the record the same merge brings (itself judged against the state before the merge).
+        None if j.covered && j.covered_paths.contains(&record::path(name)) => {
+            j.after.record(name).map(|r| Rc::new(r.clone()))
+        }
         None => {
             j.report(
                 "ballot-timing",
@@ -496,7 +501,12 @@ fn record_created(j: &mut Judge<'_>, ch: &Change) {
             ));
         }
     }
-    if j.after.votes(name).next().is_some() {
+    // No ballots yet; but a merge may bring the vote whole, with ballots its branch cast after
+    // opening it (each judged on its own).
+    if j.after
+        .votes(name)
+        .any(|(p, _)| !(j.covered && j.covered_paths.contains(p)))
+    {
         problems.push(format!("votes/{name}/ already holds ballots"));
     }
     if rec.is_closed() {
@@ -969,6 +979,21 @@ fn process_rules(j: &mut Judge<'_>, ch: &Change) {
         Some(n) => n == &old,
         None => false,
     };
+    // Nor does it stop being a process document: that would take every rule out of force.
+    let retyped = j
+        .after
+        .proposal(&ch.path)
+        .is_some_and(|p| p.kind.as_ref().map(|k| k.value) != before.kind.as_ref().map(|k| k.value));
+    if retyped {
+        let path = ch.path.clone();
+        j.report(
+            "rules-change",
+            &path,
+            format!(
+                "changed the type of {path}, the process document in force: its rules stay in force until `process` names another"
+            ),
+        );
+    }
     if !same {
         let path = ch.path.clone();
         j.report(
@@ -992,49 +1017,47 @@ fn council_file(j: &mut Judge<'_>, ch: &Change) {
         return;
     };
     let after = j.after.council().cloned();
-    // A delegate changing only their own name, email and key.
-    let own = after.as_ref().and_then(|a| own_change(&before, a));
-    let authorised = match own {
-        Some(id) => {
-            let d = before
-                .delegate(&id)
-                .expect("a delegate of the old file")
-                .clone();
-            let what = format!("changed {id}'s own entry in council.toml");
+    // A delegate changing only their own name, email and key (authored as they were); else
+    // the chair; with no chair, any delegate.
+    let own = after
+        .as_ref()
+        .and_then(|a| own_change(&before, a))
+        .and_then(|id| before.delegate(&id).cloned())
+        .filter(|d| d.email.eq_ignore_ascii_case(&j.author.email));
+    let chair = before
+        .chair
+        .as_ref()
+        .and_then(|c| before.delegate(&c.value))
+        .cloned();
+    let authorised = match (own, chair) {
+        (Some(d), _) => {
+            let what = format!("changed {}'s own entry in council.toml", d.id);
             j.authored_by((&d).into(), council::FILE, &what)
         }
-        None => match before
-            .chair
-            .as_ref()
-            .and_then(|c| before.delegate(&c.value))
-        {
-            Some(chair) => {
-                let chair = chair.clone();
-                let what = format!(
-                    "changed council.toml ({})",
-                    describe_council_change(&before, after.as_ref())
+        (None, Some(chair)) => {
+            let what = format!(
+                "changed council.toml ({})",
+                describe_council_change(&before, after.as_ref())
+            );
+            j.authored_by((&chair).into(), council::FILE, &what)
+        }
+        (None, None) => {
+            let ok = before
+                .delegate_by_email(&j.author.email)
+                .is_some_and(|d| d.key.as_deref().is_none_or(|k| j.signed_with(k).is_ok()));
+            if !ok {
+                let what = describe_council_change(&before, after.as_ref());
+                j.report(
+                    "council-change",
+                    council::FILE,
+                    format!(
+                        "changed council.toml ({what}), which, with no chair, only a delegate may do (signed where they have a key); the commit is authored by {}",
+                        j.author.email
+                    ),
                 );
-                j.authored_by((&chair).into(), council::FILE, &what)
             }
-            None => {
-                let ok = j.covered
-                    || before
-                        .delegate_by_email(&j.commit.email)
-                        .is_some_and(|d| d.key.is_none() || signed_by(j, d.key.as_deref()));
-                if !ok {
-                    let what = describe_council_change(&before, after.as_ref());
-                    j.report(
-                        "council-change",
-                        council::FILE,
-                        format!(
-                            "changed council.toml ({what}), which, with no chair, only a delegate may do (signed where they have a key); the commit is authored by {}",
-                            j.commit.email
-                        ),
-                    );
-                }
-                ok
-            }
-        },
+            ok
+        }
     };
     if !authorised {
         return;
@@ -1121,27 +1144,26 @@ fn git2_blob_text(j: &Judge<'_>, hex: &str) -> Option<String> {
     crate::repo::decode(j.git.blob(id).ok()?).ok()
 }
 
-fn signed_by(j: &Judge<'_>, key: Option<&str>) -> bool {
-    let Some(key) = key else { return true };
-    j.git
-        .signature(j.commit.id)
-        .is_some_and(|(sig, payload)| crate::sign::verify(key, &sig, &payload).is_ok())
-}
-
-/// The id of the one delegate whose entry alone changed, in name, email or key only.
+/// The id of the one delegate whose entry alone changed, in name, email or key only (the order
+/// of the entries aside).
 fn own_change(old: &Council, new: &Council) -> Option<String> {
+    let lints = |c: &Council| {
+        let mut l: Vec<_> = c.lints.iter().map(|(r, l, _)| (r.clone(), *l)).collect();
+        l.sort_by(|a, b| a.0.cmp(&b.0));
+        l
+    };
     if old.name != new.name
         || old.process.as_ref().map(|p| p.value) != new.process.as_ref().map(|p| p.value)
         || old.chair.as_ref().map(|c| &c.value) != new.chair.as_ref().map(|c| &c.value)
         || old.delegates.len() != new.delegates.len()
-        || old.lints.iter().map(|(r, l, _)| (r, l)).collect::<Vec<_>>()
-            != new.lints.iter().map(|(r, l, _)| (r, l)).collect::<Vec<_>>()
+        || lints(old) != lints(new)
     {
         return None;
     }
     let mut changed = None;
-    for (a, b) in old.delegates.iter().zip(&new.delegates) {
-        if a.id != b.id || a.term != b.term {
+    for a in &old.delegates {
+        let b = new.delegate(&a.id)?;
+        if a.term != b.term {
             return None;
         }
         if a.name != b.name || a.email != b.email || a.key != b.key {
