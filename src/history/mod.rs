@@ -236,7 +236,7 @@ impl Judge<'_> {
             let why = if author.id == self.commit.id {
                 why
             } else {
-                format!("commit {} {why}", author.short())
+                format!("{why} (commit {}, which made this version)", author.short())
             };
             self.report(
                 rule,
