@@ -488,11 +488,10 @@ fn bench_audit() {
     git(&["gc", "-q"]);
     let count = String::from_utf8(git(&["rev-list", "--count", "HEAD"]).stdout).unwrap();
     let bin = env!("CARGO_BIN_EXE_council");
-    let log = best(|| {
-        run(Command::new("sh")
-            .arg("-c")
-            .arg("git log --name-only > /dev/null")
-            .current_dir(dir))
+    let (log, log_rss) = best_measured(|| {
+        let mut c = Command::new("git");
+        c.args(["log", "--name-only"]).current_dir(dir);
+        c
     });
     let (audit, rss) = best_measured(|| {
         let mut c = Command::new(bin);
@@ -505,12 +504,14 @@ fn bench_audit() {
         .output()
         .unwrap();
     println!(
-        "audit, {} commits: council audit {:.0} ms (peak RSS {:.0} MiB), git log --name-only {:.0} ms, ratio {:.2}x; {}",
+        "audit, {} commits: council audit {:.0} ms (peak RSS {:.0} MiB), git log --name-only {:.0} ms (peak RSS {:.0} MiB), ratio {:.2}x time, {:.2}x memory; {}",
         count.trim(),
         audit.as_secs_f64() * 1e3,
         rss,
         log.as_secs_f64() * 1e3,
+        log_rss,
         audit.as_secs_f64() / log.as_secs_f64(),
+        rss / log_rss,
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .last()

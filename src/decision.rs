@@ -21,7 +21,7 @@ pub struct Decision<'r> {
     pub name: String,
     /// The record that fixes the decision; `None` when ballots exist without one.
     pub record: Option<&'r Record>,
-    /// The proposals the record names, as they stand now (by id).
+    /// The proposals the record names, as they stand now (by path).
     pub proposals: Vec<&'r Proposal>,
     pub ballots: Vec<&'r BallotFile>,
     pub casting: Option<&'r Casting>,
@@ -39,10 +39,6 @@ impl<'r> Decision<'r> {
     /// The single proposal of a one-proposal decision (for the `vote` shorthand).
     pub fn single(&self) -> Option<String> {
         self.record.and_then(Record::single)
-    }
-
-    pub fn opens(&self) -> Option<DateTime<FixedOffset>> {
-        self.record.map(|r| r.opened)
     }
 
     pub fn closes(&self) -> Option<DateTime<FixedOffset>> {
@@ -69,7 +65,7 @@ fn build<'r>(repo: &'r Repo, name: &str) -> Decision<'r> {
         .map(|r| {
             r.options
                 .iter()
-                .filter_map(|o| repo.proposal(o.id))
+                .filter_map(|o| repo.proposal_at(&o.file))
                 .collect()
         })
         .unwrap_or_default();

@@ -441,6 +441,11 @@ impl Repo {
             .find(|p| p.id.as_ref().is_some_and(|i| i.value == id))
     }
 
+    /// The proposal at `file` (a record names its options by path as well as id).
+    pub fn proposal_at(&self, file: &str) -> Option<&Proposal> {
+        self.proposals.iter().find(|p| p.file == file)
+    }
+
     /// The decision record of `name`, if it exists and parses.
     pub fn record(&self, name: &str) -> Option<&Record> {
         self.records.iter().find(|r| r.decision == name)

@@ -1096,3 +1096,33 @@ fn open_never_writes_outside_decisions() {
     assert!(!f.file("evil.toml").exists());
     assert!(!f.file("decisions").exists());
 }
+
+#[test]
+fn a_second_file_with_an_options_id_does_not_block_close() {
+    let f = Fixture::new();
+    voting(&f, false);
+    for who in ["ada", "bob"] {
+        f.council()
+            .args(["vote", "lockfile", "--as", who, "--rank", "0002 > none"])
+            .assert()
+            .success();
+    }
+    // An impostor sorts before the real file and takes its id.
+    f.write(
+        "proposals/0002-a-impostor.md",
+        common::STANDARDS.replace("status = \"Discussion\"", "status = \"Draft\""),
+    );
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-16T00:00:00Z")
+        .args(["close", "lockfile"])
+        .assert()
+        .success();
+    assert!(
+        f.read("proposals/0002-lockfile.md")
+            .contains("status = \"Accepted\"")
+    );
+    assert!(
+        f.read("proposals/0002-a-impostor.md")
+            .contains("status = \"Draft\"")
+    );
+}

@@ -68,9 +68,10 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
     // The proposals must still be the text voted on.
     let mut writes = Vec::new();
     for o in &record.options {
-        let Some(p) = d.proposals.iter().find(|p| p.id_value() == Some(o.id)) else {
+        let Some(p) = repo.proposal_at(&o.file) else {
             refuse!(
-                "proposal {} of the record is missing from proposals/",
+                "{} (option {} of the record) is missing: a voted proposal is never renamed or deleted; restore it first",
+                o.file,
                 o.name()
             );
         };

@@ -214,12 +214,7 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
         };
         for o in &record.options {
             let needle = format!("id = {}", o.id);
-            let Some(p) = repo
-                .proposals
-                .iter()
-                .find(|p| p.file == o.file)
-                .or_else(|| repo.proposal(o.id))
-            else {
+            let Some(p) = repo.proposal_at(&o.file).or_else(|| repo.proposal(o.id)) else {
                 out.push(record_at(
                     record,
                     "invalid-record",
