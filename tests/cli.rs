@@ -988,12 +988,7 @@ fn cancel_removes_the_record_and_its_ballots() {
 fn a_closed_decision_is_final() {
     let f = Fixture::new();
     voting(&f, false);
-    for who in ["ada", "bob"] {
-        f.council()
-            .args(["vote", "lockfile", "--as", who, "--rank", "0002 > none"])
-            .assert()
-            .success();
-    }
+    vote_for_two(&f);
     f.council()
         .env("COUNCIL_NOW", "2026-12-16T00:00:00Z")
         .args(["close", "lockfile"])
@@ -1101,12 +1096,7 @@ fn open_never_writes_outside_decisions() {
 fn a_second_file_with_an_options_id_does_not_block_close() {
     let f = Fixture::new();
     voting(&f, false);
-    for who in ["ada", "bob"] {
-        f.council()
-            .args(["vote", "lockfile", "--as", who, "--rank", "0002 > none"])
-            .assert()
-            .success();
-    }
+    vote_for_two(&f);
     // An impostor sorts before the real file and takes its id.
     f.write(
         "proposals/0002-a-impostor.md",
@@ -1125,4 +1115,14 @@ fn a_second_file_with_an_options_id_does_not_block_close() {
         f.read("proposals/0002-a-impostor.md")
             .contains("status = \"Draft\"")
     );
+}
+
+/// ada and bob rank 0002 first on lockfile.
+fn vote_for_two(f: &Fixture) {
+    for who in ["ada", "bob"] {
+        f.council()
+            .args(["vote", "lockfile", "--as", who, "--rank", "0002 > none"])
+            .assert()
+            .success();
+    }
 }

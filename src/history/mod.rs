@@ -165,17 +165,24 @@ impl Judge<'_> {
         })
     }
 
-    /// The email and key of delegate `id` as record `rec` holds them (as an elector), else as
-    /// council.toml stood before the commit.
-    fn identity_in(&self, rec: &Record, id: &str) -> (String, Option<String>) {
-        rec.elector(id)
+    /// [`Judge::authored_by`] delegate `id` with the email and key record `rec` holds for them
+    /// (as an elector), else as council.toml stood before the commit.
+    fn authored_by_in(&mut self, rec: &Record, id: &str, file: &str, what: &str) -> bool {
+        let (email, key) = rec
+            .elector(id)
             .map(|e| (e.email.clone(), e.key.clone()))
             .or_else(|| {
                 self.before_council()
                     .and_then(|c| c.delegate(id))
                     .map(|d| (d.email.clone(), d.key.clone()))
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let who = Person {
+            id,
+            email: &email,
+            key: key.as_deref(),
+        };
+        self.authored_by(who, file, what)
     }
 
     /// The change of `path` in this commit, if any.

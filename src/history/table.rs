@@ -243,14 +243,8 @@ fn casting(j: &mut Judge<'_>, ch: &Change) {
         );
         return;
     };
-    let person = j.identity_in(&rec, &chair);
     let what = format!("{v} {} (the casting vote)", ch.path);
-    let who = Person {
-        id: &chair,
-        email: &person.0,
-        key: person.1.as_deref(),
-    };
-    if !j.authored_by(who, &ch.path, &what) {
+    if !j.authored_by_in(&rec, &chair, &ch.path, &what) {
         return;
     }
     let at = j.time.unwrap_or(rec.closes.with_timezone(&Utc));
@@ -608,15 +602,8 @@ fn record_removed(j: &mut Judge<'_>, ch: &Change) {
     let Some(rec) = j.before_record(name).cloned() else {
         return;
     };
-    let who_id = rec.canceller().to_owned();
-    let person = j.identity_in(&rec, &who_id);
     let what = format!("cancelled decision `{name}` (removed {})", ch.path);
-    let who = Person {
-        id: &who_id,
-        email: &person.0,
-        key: person.1.as_deref(),
-    };
-    if !j.authored_by(who, &ch.path, &what) {
+    if !j.authored_by_in(&rec, rec.canceller(), &ch.path, &what) {
         return;
     }
     if j.after.votes(name).next().is_some() {
