@@ -61,7 +61,7 @@ fn run(cmd: &mut Command) {
     );
 }
 
-const BODY: &str = "\n## Abstract\n\nA paragraph that says what this proposal does, long enough to look like the real thing, with a [link](0001-proposal-1.md) and `code`.\n\n## Motivation\n\nWhy it matters. Several sentences of motivation follow here, as they would in a real proposal of a real community.\n\n## Rationale\n\nThe design, weighed against others.\n\n## Specification\n\n1. First rule.\n2. Second rule.\n\n```toml\nkey = \"value\"\n```\n\n## Backwards Compatibility\n\nNone.\n\n## Security Implications\n\nNone known.\n\n## Reference Implementation\n\nSee the prototype.\n\n## Rejected Ideas\n\nMany.\n";
+const BODY: &str = "\n## Abstract\n\nA paragraph that says what this proposal does, long enough to look like the real thing, with a [link](0001-process.md) and `code`.\n\n## Motivation\n\nWhy it matters. Several sentences of motivation follow here, as they would in a real proposal of a real community.\n\n## Rationale\n\nThe design, weighed against others.\n\n## Specification\n\n1. First rule.\n2. Second rule.\n\n```toml\nkey = \"value\"\n```\n\n## Backwards Compatibility\n\nNone.\n\n## Security Implications\n\nNone known.\n\n## Reference Implementation\n\nSee the prototype.\n\n## Rejected Ideas\n\nMany.\n";
 
 fn generate(dir: &Path, proposals: usize) -> u64 {
     std::fs::create_dir_all(dir.join("proposals")).unwrap();
@@ -88,7 +88,11 @@ fn generate(dir: &Path, proposals: usize) -> u64 {
         );
         bytes += text.len() as u64;
         std::fs::write(
-            dir.join(format!("proposals/{id:04}-proposal-{id}.md")),
+            dir.join(if id == 1 {
+                "proposals/0001-process.md".to_owned()
+            } else {
+                format!("proposals/{id:04}-proposal-{id}.md")
+            }),
             text,
         )
         .unwrap();
@@ -249,7 +253,7 @@ fn history_stream(commits: usize) -> Vec<u8> {
     let delegates = ["ada", "bob", "cy", "dee", "eve"];
     let mut out = Vec::new();
     let mut mark = 0usize;
-    let clock = std::cell::Cell::new(1_577_836_800i64); // 2020-01-01
+    let clock = std::cell::Cell::new(1_262_304_000i64); // 2010-01-01: the history ends in 2022, before the pull request made today
     // Every tenth commit is a merge: the change is made on a side branch from main, then merged
     // into main with a merge commit by the maintainer (ada), as a forge's merge button does.
     let mut head = 0usize;
@@ -297,7 +301,7 @@ fn history_stream(commits: usize) -> Vec<u8> {
             "\n[[delegate]]\nid = \"{d}\"\nname = \"{d}\"\nemail = \"{d}@example.org\"\n"
         ));
     }
-    let process = "+++\nid = 1\ntitle = \"Process\"\nauthors = [\"Ada\"]\nstatus = \"Active\"\ntype = \"process\"\ncreated = 2020-01-01\ndiscussions-to = \"https://x.org/t\"\nresolution = \"https://x.org/r\"\n+++\n\n## Abstract\n\nA.\n\n## Motivation\n\nM.\n\n## Specification\n\nS.\n";
+    let process = "+++\nid = 1\ntitle = \"Process\"\nauthors = [\"Ada\"]\nstatus = \"Active\"\ntype = \"process\"\ncreated = 2010-01-01\ndiscussions-to = \"https://x.org/t\"\nresolution = \"https://x.org/r\"\n+++\n\n## Abstract\n\nA.\n\n## Motivation\n\nM.\n\n## Specification\n\nS.\n";
     commit(
         &mut out,
         "ada",
@@ -309,7 +313,7 @@ fn history_stream(commits: usize) -> Vec<u8> {
     );
     let proposal = |id: u32, topic: &str, status: &str, window: &str, rev: u32| {
         format!(
-            "+++\nid = {id}\ntitle = \"Proposal {id}\"\nauthors = [\"Ada <ada@example.org>\"]\nstatus = \"{status}\"\ntype = \"standards\"\ntopic = \"{topic}\"\ncreated = 2020-01-01\ndiscussions-to = \"https://x.org/t/{id}\"\n{window}+++\n{BODY}\nRevision {rev}.\n"
+            "+++\nid = {id}\ntitle = \"Proposal {id}\"\nauthors = [\"Ada <ada@example.org>\"]\nstatus = \"{status}\"\ntype = \"standards\"\ntopic = \"{topic}\"\ncreated = 2010-01-01\ndiscussions-to = \"https://x.org/t/{id}\"\n{window}+++\n{BODY}\nRevision {rev}.\n"
         )
     };
     let mut n = 1;

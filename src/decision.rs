@@ -1,7 +1,7 @@
 //! Decisions: which proposals compete, which ballots count, and the state and outcome of the
 //! count (SPEC section 5). Pure over a loaded [`Repo`] and a clock reading.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, FixedOffset, Utc};
 
@@ -53,12 +53,50 @@ impl<'r> Decision<'r> {
 
 /// Every decision with a record or ballot files, sorted by name.
 pub fn decisions(repo: &Repo) -> Vec<Decision<'_>> {
-    let mut names: BTreeSet<&str> = repo.records.iter().map(|r| r.decision.as_str()).collect();
-    names.extend(repo.ballots.iter().map(|b| b.decision.as_str()));
-    names.extend(repo.castings.iter().map(|c| c.decision.as_str()));
-    names.into_iter().map(|name| build(repo, name)).collect()
+    // Indexed once: a repository holds thousands of decisions and ballots. The first of two
+    // entries with one key wins, as in the lookups `find` makes.
+    let mut by_file: HashMap<&str, &Proposal> = HashMap::new();
+    for p in &repo.proposals {
+        by_file.entry(p.file.as_str()).or_insert(p);
+    }
+    let mut records: BTreeMap<&str, &Record> = BTreeMap::new();
+    for r in &repo.records {
+        records.entry(r.decision.as_str()).or_insert(r);
+    }
+    let mut ballots: BTreeMap<&str, Vec<&BallotFile>> = BTreeMap::new();
+    for b in &repo.ballots {
+        ballots.entry(b.decision.as_str()).or_default().push(b);
+    }
+    let mut castings: BTreeMap<&str, &Casting> = BTreeMap::new();
+    for c in &repo.castings {
+        castings.entry(c.decision.as_str()).or_insert(c);
+    }
+    let mut names: BTreeSet<&str> = records.keys().copied().collect();
+    names.extend(ballots.keys());
+    names.extend(castings.keys());
+    names
+        .into_iter()
+        .map(|name| {
+            let record = records.get(name).copied();
+            Decision {
+                name: name.to_owned(),
+                record,
+                proposals: record
+                    .map(|r| {
+                        r.options
+                            .iter()
+                            .filter_map(|o| by_file.get(o.file.as_str()).copied())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                ballots: ballots.remove(name).unwrap_or_default(),
+                casting: castings.get(name).copied(),
+            }
+        })
+        .collect()
 }
 
+/// One decision, found by scanning the repository.
 fn build<'r>(repo: &'r Repo, name: &str) -> Decision<'r> {
     let record = repo.record(name);
     let proposals = record

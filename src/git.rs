@@ -557,35 +557,25 @@ impl Git {
 
     /// The commits reachable from HEAD and not from `since`, oldest first (parents before
     /// children).
+    ///
+    /// One depth-first walk from HEAD that reads each commit once and stops at `since` and at
+    /// its ancestors. (libgit2's revwalk with `hide` first marks a long stretch of the base's
+    /// history, which costs far more than a pull request's few commits.)
     pub fn commits(&self, since: Option<ObjectId>) -> Result<Vec<CommitInfo>> {
-        if since.is_none() {
-            return self.all_commits();
-        }
-        let mut walk = self.repo.revwalk()?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
-        walk.push_head()
-            .map_err(|e| anyhow!("cannot read HEAD: {}", e.message()))?;
-        if let Some(s) = since {
-            walk.hide(s.0)?;
-        }
-        let mut out = Vec::new();
-        for id in walk {
-            let id = id.map_err(|e| anyhow!("cannot walk the history: {}", e.message()))?;
-            out.push(self.commit(ObjectId(id))?);
-        }
-        Ok(out)
-    }
-
-    /// Every commit reachable from HEAD, parents before children: a depth-first walk that
-    /// reads each commit once (cheaper than a topological revwalk over a whole history).
-    fn all_commits(&self) -> Result<Vec<CommitInfo>> {
         let head = self
             .repo
             .head()
             .and_then(|h| h.peel_to_commit())
             .map_err(|e| anyhow!("cannot read HEAD: {}", e.message()))?
             .id();
+        let outside = |c: git2::Oid| match since {
+            None => false,
+            Some(s) => c == s.0 || self.repo.graph_descendant_of(s.0, c).unwrap_or(false),
+        };
         let mut out = Vec::new();
+        if outside(head) {
+            return Ok(out);
+        }
         let mut seen = std::collections::HashSet::new();
         // (commit, its info once read, the next parent to visit)
         let mut stack: Vec<(CommitInfo, usize)> = Vec::new();
@@ -600,7 +590,7 @@ impl Git {
             };
             if let Some(p) = parents.get(*next).copied() {
                 *next += 1;
-                if seen.insert(p.0) {
+                if seen.insert(p.0) && !outside(p.0) {
                     let c = self.commit(p)?;
                     stack.push((c, 0));
                 }

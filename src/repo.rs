@@ -38,8 +38,19 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 /// Reads a governed text file: refuses symbolic links (never followed), directories, special,
 /// huge, binary and non-UTF-8 files with a message fit for a diagnostic.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let meta = fs::symlink_metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if let Some(why) = not_regular(&meta) {
+    use std::os::unix::fs::OpenOptionsExt;
+    // One path lookup: the link is refused by the open itself, and the kind and size come from
+    // the open file (no FIFO blocks the open, as O_NONBLOCK).
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => SYMLINK.to_owned(),
+            _ => format!("cannot read: {e}"),
+        })?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    if let Some(why) = not_regular(meta.file_type()) {
         return Err(why.to_owned());
     }
     if meta.len() > MAX_FILE_BYTES {
@@ -50,15 +61,14 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;
     decode(bytes)
 }
 
 /// Why an entry is not a regular file, if it is not.
-fn not_regular(meta: &fs::Metadata) -> Option<&'static str> {
-    let t = meta.file_type();
+fn not_regular(t: fs::FileType) -> Option<&'static str> {
     if t.is_symlink() {
         Some(SYMLINK)
     } else if t.is_dir() {
@@ -139,11 +149,11 @@ impl Disk {
     }
 }
 
-fn kind_of(meta: &fs::Metadata) -> Kind {
-    if meta.file_type().is_dir() {
+fn kind_of(t: fs::FileType) -> Kind {
+    if t.is_dir() {
         Kind::Dir
     } else {
-        match not_regular(meta) {
+        match not_regular(t) {
             None => Kind::File,
             Some(why) => Kind::Special(why),
         }
@@ -154,7 +164,7 @@ impl Files for Disk {
     fn kind(&self, rel: &str) -> Option<Kind> {
         fs::symlink_metadata(self.root.join(rel))
             .ok()
-            .map(|m| kind_of(&m))
+            .map(|m| kind_of(m.file_type()))
     }
 
     fn list(&self, dir: &str) -> Result<Vec<(String, Kind)>> {
@@ -167,11 +177,13 @@ impl Files for Disk {
         let mut out = Vec::new();
         for entry in entries {
             let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
-            let meta = fs::symlink_metadata(entry.path())
+            // The kind from the directory listing itself, without a stat per entry.
+            let kind = entry
+                .file_type()
                 .with_context(|| format!("cannot read {}", entry.path().display()))?;
             out.push((
                 entry.file_name().to_string_lossy().into_owned(),
-                kind_of(&meta),
+                kind_of(kind),
             ));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -313,12 +325,20 @@ impl Repo {
         Repo::load_with(root, files, false)
     }
 
-    fn load_with(root: &Path, files: &dyn Files, body: bool) -> Result<Repo> {
+    /// Loads council.toml alone from the disk, failing as [`Repo::load`] does.
+    pub fn load_council(root: &Path) -> Result<Council> {
+        Ok(Self::read_council(root, &Disk::new(root))?.0)
+    }
+
+    fn read_council(root: &Path, files: &dyn Files) -> Result<(Council, Vec<Diagnostic>)> {
         let source = files
             .read(council::FILE)
             .map_err(|e| anyhow::anyhow!("{}: {e}", root.join(council::FILE).display()))?;
-        let (council, mut diagnostics) =
-            Council::parse(source).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Council::parse(source).map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    fn load_with(root: &Path, files: &dyn Files, body: bool) -> Result<Repo> {
+        let (council, mut diagnostics) = Self::read_council(root, files)?;
         let mut count = 1;
         // The three governed folders: each a real directory, or absent.
         let mut listing = |dir: &str| -> Result<Vec<(String, Kind)>> {
@@ -496,7 +516,9 @@ struct Votes {
 /// Reads every ballot under `votes/` (whose entries are given).
 fn load_votes(files: &dyn Files, decisions: Vec<(String, Kind)>) -> Result<Votes> {
     let mut votes = Votes::default();
-    for (decision, kind) in decisions {
+    // Listed first, then read and parsed on every core: a history of votes holds thousands.
+    let mut entries: Vec<(String, &str, String, Kind)> = Vec::new();
+    for (decision, kind) in &decisions {
         let dir = format!("votes/{decision}");
         match kind {
             Kind::Dir => {}
@@ -514,25 +536,35 @@ fn load_votes(files: &dyn Files, decisions: Vec<(String, Kind)>) -> Result<Votes
                 }
                 continue;
             };
-            votes.files += 1;
-            let text = match read_entry(files, &rel, kind, "ballot file") {
-                Ok(t) => t,
-                Err(d) => {
-                    votes.diagnostics.push(*d);
-                    continue;
-                }
-            };
-            let found = if stem == "casting" {
-                let (c, d) = Casting::parse(&rel, &decision, text);
-                votes.castings.push(c);
-                d
-            } else {
-                let (b, d) = BallotFile::parse(&rel, &decision, stem, text);
-                votes.ballots.push(b);
-                d
-            };
-            votes.diagnostics.extend(found);
+            entries.push((rel, decision, stem.to_owned(), kind));
         }
+    }
+    votes.files += entries.len();
+    enum Found {
+        Ballot(BallotFile),
+        Casting(Casting),
+        Unreadable,
+    }
+    let parsed = parallel_map(&entries, |(rel, decision, stem, kind)| {
+        let text = match read_entry(files, rel, *kind, "ballot file") {
+            Ok(t) => t,
+            Err(d) => return (Found::Unreadable, vec![*d]),
+        };
+        if stem == "casting" {
+            let (c, d) = Casting::parse(rel, decision, text);
+            (Found::Casting(c), d)
+        } else {
+            let (b, d) = BallotFile::parse(rel, decision, stem, text);
+            (Found::Ballot(b), d)
+        }
+    });
+    for (found, d) in parsed {
+        match found {
+            Found::Ballot(b) => votes.ballots.push(b),
+            Found::Casting(c) => votes.castings.push(c),
+            Found::Unreadable => {}
+        }
+        votes.diagnostics.extend(d);
     }
     Ok(votes)
 }

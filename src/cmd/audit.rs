@@ -20,11 +20,12 @@ pub fn run(
     overrides: &[(lint::catalog::Level, String)],
 ) -> Result<Exit> {
     let root = ctx.root()?;
-    let repo = Repo::load(&root)?;
+    // Only council.toml's `[lints]` is read from the working tree.
+    let council = Repo::load_council(&root)?;
     let git = Git::open(&root)?;
     let since = since.map(|rev| git.resolve(rev)).transpose()?;
     let report = history::audit(&git, since, None)?;
-    let (levels, mut found) = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
+    let (levels, mut found) = lint::levels(&council, overrides).map_err(anyhow::Error::msg)?;
     found.extend(report.diagnostics);
     let diags = lint::apply_levels(found, &levels);
     let summary = Summary::of(report.files, &diags);

@@ -45,7 +45,7 @@ pub fn run(
 ) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    let (levels, mut found) = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
+    let (levels, mut found) = lint::levels(&repo.council, overrides).map_err(anyhow::Error::msg)?;
     found.extend(lint::check(&repo, ctx.now));
     if let Some(rev) = base {
         let git = crate::git::Git::open(&root)?;

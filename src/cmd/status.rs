@@ -58,7 +58,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, new: &str, commit: bool) ->
         edit.set("resolved", crate::cmd::edit::date(ctx.now.date_naive()));
     }
     let text = edit.finish();
-    let (levels, _) = lint::levels(&repo, &[]).map_err(anyhow::Error::msg)?;
+    let (levels, _) = lint::levels(&repo.council, &[]).map_err(anyhow::Error::msg)?;
     let problems: Vec<_> =
         lint::apply_levels(lint::check_one(&repo, &p.file, text.clone()), &levels)
             .into_iter()

@@ -381,7 +381,7 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
 /// order given. Unknown rule names on the command line come back as errors. Attempts to lower a
 /// locked rule come back as findings (the rule keeps its level).
 pub fn levels(
-    repo: &Repo,
+    council: &council::Council,
     overrides: &[(Level, String)],
 ) -> Result<(Levels, Vec<Diagnostic>), String> {
     let mut levels = Levels::default();
@@ -390,12 +390,12 @@ pub fn levels(
         catalog::is_locked(rule)
             && catalog::find(rule).is_some_and(|r| level.rank() < r.level.rank())
     };
-    for (rule, level, span) in &repo.council.lints {
+    for (rule, level, span) in &council.lints {
         if lowers(rule, *level) {
             found.push(Diagnostic::at(
                 "locked-rule",
                 council::FILE,
-                &repo.council.source,
+                &council.source,
                 span.clone(),
                 format!(
                     "`{rule}` judges who may change what and cannot be set to \"{level}\": delete this line"
