@@ -41,7 +41,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     use std::os::unix::fs::OpenOptionsExt;
     // One path lookup: the link is refused by the open itself, and the kind and size come from
     // the open file (no FIFO blocks the open, as O_NONBLOCK).
-    let file = fs::OpenOptions::new()
+    let mut file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
@@ -60,9 +60,9 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             MAX_FILE_BYTES / 1024 / 1024
         ));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
+    // Exactly the size fstat gave: one read, no probe for the end.
+    let mut bytes = vec![0; meta.len() as usize];
+    file.read_exact(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;
     decode(bytes)
 }

@@ -44,14 +44,27 @@ pub fn run(
     overrides: &[(catalog::Level, String)],
 ) -> Result<Exit> {
     let root = ctx.root()?;
-    let repo = Repo::load(&root)?;
+    // The history since the base is judged on its own thread while the files are checked.
+    let (repo, history) = std::thread::scope(|s| {
+        let history = base.map(|rev| {
+            s.spawn(|| -> Result<Vec<crate::diag::Diagnostic>> {
+                let git = crate::git::Git::open(&root)?;
+                let since = git.resolve(rev)?;
+                Ok(crate::history::audit(&git, Some(since), Some(ctx.now))?.diagnostics)
+            })
+        });
+        let repo = Repo::load(&root).map(|repo| {
+            let found = lint::check(&repo, ctx.now);
+            (repo, found)
+        });
+        let history = history.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (repo, history)
+    });
+    let (repo, checked) = repo?;
     let (levels, mut found) = lint::levels(&repo.council, overrides).map_err(anyhow::Error::msg)?;
-    found.extend(lint::check(&repo, ctx.now));
-    if let Some(rev) = base {
-        let git = crate::git::Git::open(&root)?;
-        let since = git.resolve(rev)?;
-        let report = crate::history::audit(&git, Some(since), Some(ctx.now))?;
-        found.extend(report.diagnostics);
+    found.extend(checked);
+    if let Some(h) = history {
+        found.extend(h?);
     }
     let mut diags = lint::apply_levels(found, &levels);
     let mut files = repo.files;
