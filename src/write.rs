@@ -302,18 +302,19 @@ impl Step {
                 }
             },
         }
-        if let Some(dir) = path.parent() {
-            // A ballot folder left empty goes with its last ballot.
-            if self.tmp.is_none()
-                && dir.parent().is_some_and(|d| d == root.join("votes"))
-                && fs::read_dir(dir).is_ok_and(|mut e| e.next().is_none())
-            {
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        // A ballot folder left empty goes with its last ballot (or went, before a kill).
+        if self.tmp.is_none() && dir.parent().is_some_and(|d| d == root.join("votes")) {
+            if fs::read_dir(dir).is_ok_and(|mut e| e.next().is_none()) {
                 let _ = fs::remove_dir(dir);
+            }
+            if !dir.exists() {
                 return sync_dir(&root.join("votes"));
             }
-            sync_dir(dir)?;
         }
-        Ok(())
+        sync_dir(dir)
     }
 }
 
