@@ -11,21 +11,6 @@ use crate::repo::Repo;
 use crate::write::Plan;
 use crate::{Exit, git, lint, refuse};
 
-/// A one-line prompt under each section of a new proposal.
-fn prompt(section: &str) -> &'static str {
-    match section {
-        "Abstract" => "A short summary of what this proposal does.",
-        "Motivation" => "The problem it solves and for whom.",
-        "Rationale" => "Why this design, and what was weighed against it.",
-        "Specification" => "What exactly changes, precisely enough to implement.",
-        "Backwards Compatibility" => "What breaks, and how users migrate.",
-        "Security Implications" => "What an attacker could do with this, and why it is safe.",
-        "Reference Implementation" => "Where the working prototype lives and how to try it.",
-        "Rejected Ideas" => "Alternatives considered and why they were set aside.",
-        _ => "To be written.",
-    }
-}
-
 /// What `new` is asked to write.
 #[derive(Debug, Default)]
 pub struct Request {
@@ -124,7 +109,10 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     }
     text.push_str("+++\n");
     for section in repo.rules().sections_for(kind) {
-        text.push_str(&format!("\n## {section}\n\n{}\n", prompt(&section)));
+        text.push_str(&format!(
+            "\n## {section}\n\n{}\n",
+            lint::placeholder(&section)
+        ));
     }
     let mut plan = Plan::new();
     plan.create(&rel, text);
