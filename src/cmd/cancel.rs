@@ -88,6 +88,8 @@ pub fn run(
     plan.remove(&record.file);
     plan.validate(&repo, ctx.now, &format!("cancelling `{}`", d.name))?;
     plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         for (file, _) in &writes {
             writeln!(out, "{file}: Voting -> Discussion")?;

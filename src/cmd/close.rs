@@ -108,6 +108,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
     plan.write(&record.file, edit::keep_style(&record.source, text));
     plan.validate(&repo, ctx.now, &format!("closing `{}`", d.name))?;
     plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         for (_, _, line) in &writes {
             writeln!(out, "{line}")?;

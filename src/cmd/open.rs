@@ -232,6 +232,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     plan.create(&rec.file, rec.render());
     plan.validate(&repo, ctx.now, &format!("opening `{name}`"))?;
     plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         for p in &ready {
             writeln!(out, "{}: Discussion -> Voting", p.file)?;

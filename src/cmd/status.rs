@@ -129,6 +129,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         .then(|| git::Committer::prepare(&root))
         .transpose()?;
     plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         writeln!(out, "{}: {from} -> {new}", p.file)?;
         if let Some(f) = &successor_file {
@@ -147,6 +149,5 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
             writeln!(out, "committed {short}")?;
         }
     }
-    drop(lock);
     Ok(Exit::Success)
 }

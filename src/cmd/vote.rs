@@ -123,6 +123,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         plan.write(&rel, doc.finish());
         plan.validate(&repo, ctx.now, "the casting vote")?;
         plan.apply(&root, &lock)?;
+        // The files are written: `--commit` runs without the lock, as it may wait for a key.
+        drop(lock);
         if !ctx.quiet {
             writeln!(out, "wrote {rel}")?;
         }
@@ -209,6 +211,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let path = root.join(&rel);
     let replaced = path.exists();
     plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         let verb = if replaced { "replaced" } else { "wrote" };
         writeln!(out, "{verb} {rel}")?;
@@ -220,7 +224,6 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         &path,
         &format!("vote({}): {}", d.name, delegate.id),
     )?;
-    drop(lock);
     Ok(Exit::Success)
 }
 
