@@ -190,6 +190,34 @@ fn bench_tally_disk() {
         council.push_str(&format!(
             "\n[[delegate]]\nid = \"d{i}\"\nname = \"D {i}\"\nemail = \"d{i}@example.org\"\n"
         ));
+    }
+    std::fs::write(dir.join("council.toml"), council).unwrap();
+    std::fs::write(
+        dir.join("proposals/0001-process.md"),
+        "+++\nid = 1\ntitle = \"P\"\nauthors = [\"A\"]\nstatus = \"Active\"\ntype = \"process\"\ncreated = 2026-01-01\ndiscussions-to = \"https://x.org/t\"\nresolution = \"https://x.org/r\"\n+++\n\n## Abstract\n\nA.\n\n## Motivation\n\nM.\n\n## Specification\n\nS.\n",
+    )
+    .unwrap();
+    for id in 2..=4 {
+        std::fs::write(
+            dir.join(format!("proposals/{id:04}-p.md")),
+            format!("+++\nid = {id}\ntitle = \"P{id}\"\nauthors = [\"A\"]\nstatus = \"Discussion\"\ntype = \"standards\"\ntopic = \"big\"\ncreated = 2026-01-01\ndiscussions-to = \"https://x.org/t\"\n+++\n{BODY}"),
+        )
+        .unwrap();
+    }
+    let bin = env!("CARGO_BIN_EXE_council");
+    // The vote is opened as council opens it: the record, then the ballots.
+    run(Command::new(bin)
+        .args([
+            "open",
+            "big",
+            "--closes",
+            "2026-12-15T00:00:00Z",
+            "--as",
+            "d0",
+        ])
+        .env("COUNCIL_NOW", "2026-12-01T00:00:00Z")
+        .current_dir(dir));
+    for i in 0..10_000 {
         let r = [
             "\"0002\", \"0003\", \"none\"",
             "\"0003\", \"0002 = none\"",
@@ -201,20 +229,6 @@ fn bench_tally_disk() {
         )
         .unwrap();
     }
-    std::fs::write(dir.join("council.toml"), council).unwrap();
-    std::fs::write(
-        dir.join("proposals/0001-process.md"),
-        "+++\nid = 1\ntitle = \"P\"\nauthors = [\"A\"]\nstatus = \"Draft\"\ntype = \"process\"\ncreated = 2026-01-01\n+++\n\n## Abstract\n\nA.\n\n## Motivation\n\nM.\n\n## Specification\n\nS.\n",
-    )
-    .unwrap();
-    for id in 2..=4 {
-        std::fs::write(
-            dir.join(format!("proposals/{id:04}-p.md")),
-            format!("+++\nid = {id}\ntitle = \"P{id}\"\nauthors = [\"A\"]\nstatus = \"Voting\"\ntype = \"standards\"\ntopic = \"big\"\ncreated = 2026-01-01\ndiscussions-to = \"https://x.org/t\"\nvoting-opens = 2026-12-01T00:00:00Z\nvoting-closes = 2026-12-15T00:00:00Z\n+++\n{BODY}"),
-        )
-        .unwrap();
-    }
-    let bin = env!("CARGO_BIN_EXE_council");
     let t = best(|| {
         run(Command::new(bin)
             .args(["tally", "big", "--format", "json"])

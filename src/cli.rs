@@ -81,6 +81,9 @@ pub enum Command {
         /// `Name` or `Name <email>` (repeatable; default: git's user.name and user.email)
         #[arg(long)]
         author: Vec<String>,
+        /// Where the proposal is discussed (a URL)
+        #[arg(long, value_name = "URL")]
+        discussions_to: Option<String>,
         /// Record the new file as a git commit
         #[arg(long)]
         commit: bool,
@@ -124,6 +127,15 @@ pub enum Command {
         id: String,
         /// The new status
         new: String,
+        /// Where the decision was made (a URL): needed by Accepted, Rejected or Active without votes
+        #[arg(long, value_name = "URL")]
+        resolution: Option<String>,
+        /// The proposal that supersedes this one (with Superseded); its `replaces` gains this id
+        #[arg(long, value_name = "ID")]
+        superseded_by: Option<String>,
+        /// Where the proposal is discussed (a URL): needed from Discussion on
+        #[arg(long, value_name = "URL")]
+        discussions_to: Option<String>,
         #[arg(long)]
         commit: bool,
     },
@@ -346,8 +358,20 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             kind,
             topic,
             author,
+            discussions_to,
             commit,
-        } => cmd::new::run(ctx, &mut out, &title, &kind, topic, author, commit),
+        } => cmd::new::run(
+            ctx,
+            &mut out,
+            cmd::new::Request {
+                title,
+                kind,
+                topic,
+                authors: author,
+                discussions_to,
+                commit,
+            },
+        ),
         Command::List {
             status,
             topic,
@@ -378,7 +402,25 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
                 &overrides,
             )
         }
-        Command::Status { id, new, commit } => cmd::status::run(ctx, &mut out, &id, &new, commit),
+        Command::Status {
+            id,
+            new,
+            resolution,
+            superseded_by,
+            discussions_to,
+            commit,
+        } => cmd::status::run(
+            ctx,
+            &mut out,
+            cmd::status::Request {
+                id,
+                new,
+                resolution,
+                superseded_by,
+                discussions_to,
+                commit,
+            },
+        ),
         Command::Open {
             decision,
             days,

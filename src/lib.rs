@@ -15,6 +15,7 @@ pub mod model;
 pub mod repo;
 pub mod sign;
 pub mod tally;
+pub mod write;
 
 use std::fmt;
 

@@ -493,15 +493,6 @@ impl Repo {
             .map(|r| r.value.clone())
             .unwrap_or_default()
     }
-
-    pub fn next_id(&self) -> u32 {
-        self.proposals
-            .iter()
-            .filter_map(|p| p.id_value())
-            .max()
-            .unwrap_or(0)
-            + 1
-    }
 }
 
 /// Everything read from `votes/`.

@@ -3,13 +3,14 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::cmd::Ctx;
 use crate::cmd::edit::FrontMatterEdit;
 use crate::decision;
 use crate::model::status::Status;
-use crate::repo::{self, Repo};
+use crate::repo::Repo;
+use crate::write::Plan;
 use crate::{Exit, git, refuse};
 
 pub fn run(
@@ -19,7 +20,7 @@ pub fn run(
     as_: Option<&str>,
     commit: bool,
 ) -> Result<Exit> {
-    let root = ctx.root()?;
+    let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     repo.require_valid_council()?;
     let d = decision::find_recorded(&repo, name)?;
@@ -52,7 +53,7 @@ pub fn run(
         }
         let mut e = FrontMatterEdit::open(&p.file, p.source.clone())?;
         e.set("status", Status::Discussion.as_str());
-        writes.push((root.join(&p.file), e.finish(), p.file.clone()));
+        writes.push((p.file.clone(), e.finish()));
     }
     let committer = commit.then(|| git::Committer::prepare(&root)).transpose()?;
     if let Some(c) = &committer {
@@ -70,23 +71,27 @@ pub fn run(
             &format!("the cancelling of `{}`", d.name),
         )?;
     }
-    for (path, text, _) in &writes {
-        repo::write_atomic(path, text.as_bytes())?;
+    let mut plan = Plan::new();
+    for (rel, text) in &writes {
+        plan.write(rel, text.as_str());
     }
-    let mut removed = Vec::new();
+    let mut removed = 0;
     for b in &d.ballots {
-        removed.push(root.join(&b.file));
+        plan.remove(&b.file);
+        removed += 1;
     }
     if let Some(c) = d.casting {
-        removed.push(root.join(&c.file));
+        plan.remove(&c.file);
+        removed += 1;
     }
-    removed.push(root.join(&record.file));
-    for path in &removed {
-        std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
-    }
-    let _ = std::fs::remove_dir(root.join("votes").join(&d.name));
+    // The record goes last: until then the ballots still have their decision.
+    plan.remove(&record.file);
+    plan.validate(&repo, ctx.now, &format!("cancelling `{}`", d.name))?;
+    plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
-        for (_, _, file) in &writes {
+        for (file, _) in &writes {
             writeln!(out, "{file}: Voting -> Discussion")?;
         }
         writeln!(
@@ -94,13 +99,14 @@ pub fn run(
             "cancelled `{}`: removed {} and {}",
             d.name,
             record.file,
-            crate::emit::plural(removed.len() - 1, "ballot file")
+            crate::emit::plural(removed, "ballot file")
         )?;
     }
     if let Some(c) = committer {
-        let mut paths: Vec<_> = writes.into_iter().map(|(p, _, _)| p).collect();
-        paths.extend(removed);
-        let short = c.commit(&paths, &format!("cancel({}): back to Discussion", d.name))?;
+        let short = c.commit(
+            &plan.paths(&root),
+            &format!("cancel({}): back to Discussion", d.name),
+        )?;
         if !ctx.quiet {
             writeln!(out, "committed {short}")?;
         }

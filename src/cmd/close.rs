@@ -9,11 +9,12 @@ use crate::cmd::Ctx;
 use crate::cmd::edit::{self, FrontMatterEdit};
 use crate::decision::{self, State};
 use crate::model::record::Record;
-use crate::repo::{self, Repo};
+use crate::repo::Repo;
+use crate::write::Plan;
 use crate::{Exit, git, refuse};
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<Exit> {
-    let root = ctx.root()?;
+    let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     repo.require_valid_council()?;
     let d = decision::find_recorded(&repo, name)?;
@@ -89,7 +90,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
         e.set("status", status.as_str());
         e.set("resolved", edit::date(ctx.now.date_naive()));
         writes.push((
-            root.join(&p.file),
+            p.file.clone(),
             e.finish(),
             format!("{}: Voting -> {status}", p.file),
         ));
@@ -100,11 +101,15 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
         text.push('\n');
     }
     text.push_str(&Record::render_closed(&t.closed(ctx.now)));
-    let record_path = root.join(&record.file);
-    for (path, text, _) in &writes {
-        repo::write_atomic(path, text.as_bytes())?;
+    let mut plan = Plan::new();
+    for (rel, text, _) in &writes {
+        plan.write(rel, text.as_str());
     }
-    repo::write_atomic(&record_path, text.as_bytes())?;
+    plan.write(&record.file, edit::keep_style(&record.source, text));
+    plan.validate(&repo, ctx.now, &format!("closing `{}`", d.name))?;
+    plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         for (_, _, line) in &writes {
             writeln!(out, "{line}")?;
@@ -117,10 +122,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
         )?;
     }
     if let Some(c) = committer {
-        let mut paths: Vec<_> = writes.into_iter().map(|(p, _, _)| p).collect();
-        paths.push(record_path);
         let short = c.commit(
-            &paths,
+            &plan.paths(&root),
             &format!("close({}): {} wins", d.name, t.winner().unwrap_or("none")),
         )?;
         if !ctx.quiet {

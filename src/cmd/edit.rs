@@ -45,14 +45,77 @@ impl FrontMatterEdit {
         self.doc.remove(key);
     }
 
-    /// The whole file with the edited front matter.
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.doc.get(key).and_then(Item::as_value)
+    }
+
+    /// Adds `value` to the array `key` (created if absent) unless it is there already, in the
+    /// array's own layout.
+    pub fn add_to_array(&mut self, key: &str, value: i64) -> Result<()> {
+        match self.doc.get_mut(key) {
+            None => {
+                let mut a = toml_edit::Array::new();
+                a.push(value);
+                self.set(key, a);
+            }
+            Some(Item::Value(Value::Array(a))) => {
+                if !a.iter().any(|v| v.as_integer() == Some(value)) {
+                    // The new last element takes the old last one's layout: its indent before,
+                    // and whatever space stood before the closing bracket.
+                    let n = a.len();
+                    let decor = n.checked_sub(1).and_then(|i| a.get_mut(i)).map(|last| {
+                        let d = last.decor().clone();
+                        last.decor_mut().set_suffix("");
+                        d
+                    });
+                    a.push(value);
+                    if let (Some(decor), Some(new)) = (decor, a.get_mut(n)) {
+                        *new.decor_mut() = decor;
+                    }
+                }
+            }
+            Some(_) => return Err(anyhow!("`{key}` is not an array: fix it first")),
+        }
+        Ok(())
+    }
+
+    /// The whole file with the edited front matter, in the file's own line endings.
     pub fn finish(self) -> String {
         let mut out = String::with_capacity(self.source.len() + 64);
         out.push_str(&self.source[..self.range.start]);
-        out.push_str(&self.doc.to_string());
+        out.push_str(&keep_style(
+            &self.source[self.range.clone()],
+            self.doc.to_string(),
+        ));
         out.push_str(&self.source[self.range.end..]);
         out
     }
+}
+
+/// `new` written in `old`'s style: CRLF line endings where `old` has them, and `old`'s byte
+/// order mark.
+pub fn keep_style(old: &str, new: String) -> String {
+    let crlf = old.matches("\r\n").count();
+    let lf = old.matches('\n').count() - crlf;
+    let mut out = if crlf > 0 && crlf >= lf {
+        let mut s = String::with_capacity(new.len() + new.len() / 16);
+        let mut prev = '\0';
+        for c in new.chars() {
+            if c == '\n' && prev != '\r' {
+                s.push('\r');
+            }
+            s.push(c);
+            prev = c;
+        }
+        s
+    } else {
+        new
+    };
+    if old.starts_with('\u{feff}') && !out.starts_with('\u{feff}') {
+        out.insert(0, '\u{feff}');
+    }
+    out
 }
 
 /// A TOML offset date-time value from a chrono time (seconds precision, UTC).
@@ -84,6 +147,22 @@ mod tests {
             e.finish(),
             "+++\nid = 1\nstatus   =  \"Discussion\"   # moved by council\n# a comment\ntitle = \"T\"\n+++\nbody\n"
         );
+    }
+
+    #[test]
+    fn crlf_bom_and_comments_survive() {
+        let src = "\u{feff}+++\r\nid = 1 # one\r\nstatus = \"Draft\" # was Draft\r\nreplaces = [ 3 ]\r\n+++\r\nbody\r\n";
+        let mut e = FrontMatterEdit::open("f.md", src.to_owned()).unwrap();
+        e.set("status", "Discussion");
+        e.set("discussions-to", "https://x.org/t/1");
+        e.add_to_array("replaces", 4).unwrap();
+        e.add_to_array("replaces", 4).unwrap();
+        let out = e.finish();
+        assert_eq!(
+            out,
+            "\u{feff}+++\r\nid = 1 # one\r\nstatus = \"Discussion\" # was Draft\r\nreplaces = [ 3, 4 ]\r\ndiscussions-to = \"https://x.org/t/1\"\r\n+++\r\nbody\r\n"
+        );
+        assert_eq!(keep_style("a\nb\n", "c\n".into()), "c\n");
     }
 
     #[test]

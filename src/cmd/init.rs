@@ -7,7 +7,8 @@ use anyhow::{Context, Result};
 
 use crate::cmd::Ctx;
 use crate::model::council;
-use crate::{Exit, git, refuse, repo};
+use crate::write::Plan;
+use crate::{Exit, git, refuse};
 
 pub fn run(
     ctx: &Ctx,
@@ -85,9 +86,14 @@ Discussions that never end cost more than a decision. This document fixes how on
 "#,
         author = toml_edit::Value::from(author.as_str()),
     );
+    let lock = crate::write::Lock::acquire(&dir)?;
+    let mut plan = Plan::new();
+    plan.create(council::FILE, council_toml);
+    plan.create("proposals/0001-decision-process.md", process);
+    plan.validate_fresh(&dir, ctx.now, "the new repository")?;
     let committer = commit.then(|| git::Committer::prepare(&dir)).transpose()?;
-    repo::create_new(&council_path, council_toml.as_bytes())?;
-    repo::create_new(&process_path, process.as_bytes())?;
+    plan.apply(&dir, &lock)?;
+    drop(lock);
     if !ctx.quiet {
         writeln!(out, "created {}", council_path.display())?;
         writeln!(out, "created {}", process_path.display())?;

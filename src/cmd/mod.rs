@@ -31,8 +31,18 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The repository root, once any change a killed writer left there is settled.
     pub fn root(&self) -> Result<PathBuf> {
-        crate::repo::find_root(&self.dir)
+        let root = crate::repo::find_root(&self.dir)?;
+        crate::write::settle(&root)?;
+        Ok(root)
+    }
+
+    /// The repository root and its write lock, for a command that changes files.
+    pub fn writing(&self) -> Result<(PathBuf, crate::write::Lock)> {
+        let root = crate::repo::find_root(&self.dir)?;
+        let lock = crate::write::Lock::acquire(&root)?;
+        Ok((root, lock))
     }
 }
 

@@ -7,33 +7,60 @@ use anyhow::Result;
 use crate::cmd::Ctx;
 use crate::model::proposal::{check_author, check_topic};
 use crate::model::status::Type;
-use crate::repo::{self, Repo};
+use crate::repo::Repo;
+use crate::write::Plan;
 use crate::{Exit, git, lint, refuse};
 
-/// A one-line prompt under each section of a new proposal.
-fn prompt(section: &str) -> &'static str {
-    match section {
-        "Abstract" => "A short summary of what this proposal does.",
-        "Motivation" => "The problem it solves and for whom.",
-        "Rationale" => "Why this design, and what was weighed against it.",
-        "Specification" => "What exactly changes, precisely enough to implement.",
-        "Backwards Compatibility" => "What breaks, and how users migrate.",
-        "Security Implications" => "What an attacker could do with this, and why it is safe.",
-        "Reference Implementation" => "Where the working prototype lives and how to try it.",
-        "Rejected Ideas" => "Alternatives considered and why they were set aside.",
-        _ => "To be written.",
+/// What `new` is asked to write.
+#[derive(Debug, Default)]
+pub struct Request {
+    pub title: String,
+    pub kind: String,
+    pub topic: Option<String>,
+    pub authors: Vec<String>,
+    pub discussions_to: Option<String>,
+    pub commit: bool,
+}
+
+/// The next free id: above every id a proposal's front matter holds, every `NNNN-` a file name
+/// in `proposals/` starts with (a proposal whose front matter does not parse keeps its id), and
+/// every option a decision record names.
+pub fn next_id(repo: &Repo) -> Result<u32> {
+    let mut top = repo.proposals.iter().filter_map(|p| p.id_value()).max();
+    let names = crate::repo::Files::list(&crate::repo::Disk::new(&repo.root), "proposals")?;
+    for (name, _) in names {
+        let digits: String = name.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() && name[digits.len()..].starts_with('-') {
+            // An id too large for a u32 is still taken: no id after it is free.
+            let n = digits.parse::<u32>().unwrap_or(u32::MAX);
+            top = top.max(Some(n));
+        }
+    }
+    let recorded = repo
+        .records
+        .iter()
+        .flat_map(|r| r.options.iter().map(|o| o.id));
+    top = top.max(recorded.max());
+    match top {
+        None => Ok(1),
+        Some(n) => n.checked_add(1).ok_or_else(|| {
+            crate::Refusal(format!(
+                "no id is left: proposals/ already uses id {n}, the largest council accepts"
+            ))
+            .into()
+        }),
     }
 }
 
-pub fn run(
-    ctx: &Ctx,
-    out: &mut dyn Write,
-    title: &str,
-    kind: &str,
-    topic: Option<String>,
-    authors: Vec<String>,
-    commit: bool,
-) -> Result<Exit> {
+pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
+    let Request {
+        title,
+        kind,
+        topic,
+        authors,
+        discussions_to,
+        commit,
+    } = req;
     let kind: Type = kind.parse().map_err(anyhow::Error::msg)?;
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 80 || title.contains('\n') {
@@ -57,12 +84,11 @@ pub fn run(
     for a in &authors {
         check_author(a).map_err(crate::Refusal)?;
     }
-    let root = ctx.root()?;
+    let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
-    let id = repo.next_id();
-    let path = root
-        .join("proposals")
-        .join(format!("{id:04}-{}.md", lint::slugify(title)));
+    let id = next_id(&repo)?;
+    let rel = format!("proposals/{id:04}-{}.md", lint::slugify(title));
+    let path = root.join(&rel);
     let quote = |s: &str| toml_edit::Value::from(s).to_string().trim().to_owned();
     let mut text = String::from("+++\n");
     text.push_str(&format!("id = {id}\n"));
@@ -78,12 +104,22 @@ pub fn run(
         "created = {}\n",
         ctx.now.date_naive().format("%Y-%m-%d")
     ));
+    if let Some(url) = &discussions_to {
+        text.push_str(&format!("discussions-to = {}\n", quote(url)));
+    }
     text.push_str("+++\n");
     for section in repo.rules().sections_for(kind) {
-        text.push_str(&format!("\n## {section}\n\n{}\n", prompt(&section)));
+        text.push_str(&format!(
+            "\n## {section}\n\n{}\n",
+            lint::placeholder(&section)
+        ));
     }
+    let mut plan = Plan::new();
+    plan.create(&rel, text);
+    plan.validate(&repo, ctx.now, &format!("the new proposal {rel}"))?;
     let committer = commit.then(|| git::Committer::prepare(&root)).transpose()?;
-    repo::create_new(&path, text.as_bytes())?;
+    plan.apply(&root, &lock)?;
+    drop(lock);
     // The path as the user can type it: relative to where they are, when it is below.
     let shown = std::env::current_dir()
         .ok()

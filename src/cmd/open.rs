@@ -11,7 +11,8 @@ use crate::cmd::edit::FrontMatterEdit;
 use crate::decision::normalize;
 use crate::model::record::{self, Elector, Record, RecordOption};
 use crate::model::status::Status;
-use crate::repo::{self, Repo};
+use crate::repo::Repo;
+use crate::write::Plan;
 use crate::{Exit, git, refuse};
 
 /// The longest window a vote may have.
@@ -20,6 +21,14 @@ pub const MAX_DAYS: i64 = 365;
 /// `--closes`: an RFC 3339 time, or a date (the window then closes at the end of that day, UTC).
 pub fn parse_when(s: &str) -> Result<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        if t.timestamp_subsec_nanos() >= 1_000_000_000 {
+            bail!(
+                "`{s}` is a leap second, which a decision record cannot hold: give the second before it, or the next day's 00:00:00"
+            );
+        }
+        if t.timestamp_subsec_nanos() != 0 {
+            bail!("`{s}` has a fraction of a second: a decision record holds whole seconds");
+        }
         return Ok(t.with_timezone(&Utc));
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -42,7 +51,7 @@ pub struct Request {
 }
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
-    let root = ctx.root()?;
+    let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     repo.require_valid_council()?;
     let name = normalize(&req.decision);
@@ -199,7 +208,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
             kind: kind.value,
             majority: rules.majority_for(kind.value),
         });
-        writes.push((root.join(&p.file), text));
+        writes.push((p.file.clone(), text));
     }
     let rec = Record {
         file: record::path(&name),
@@ -216,13 +225,15 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         closed: None,
         closed_span: None,
     };
-    let record_path = root.join(&rec.file);
-    let text = rec.render();
-    // The record is written last: a proposal in Voting without it is what `check` reports.
-    for (path, text) in &writes {
-        repo::write_atomic(path, text.as_bytes())?;
+    let mut plan = Plan::new();
+    for (rel, text) in writes {
+        plan.write(&rel, text);
     }
-    repo::create_new(&record_path, text.as_bytes())?;
+    plan.create(&rec.file, rec.render());
+    plan.validate(&repo, ctx.now, &format!("opening `{name}`"))?;
+    plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         for p in &ready {
             writeln!(out, "{}: Discussion -> Voting", p.file)?;
@@ -235,10 +246,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         )?;
     }
     if let Some(c) = committer {
-        let mut paths: Vec<_> = writes.into_iter().map(|(p, _)| p).collect();
-        paths.push(record_path);
         let short = c.commit(
-            &paths,
+            &plan.paths(&root),
             &format!("open({name}): voting until {}", closes.format("%Y-%m-%d")),
         )?;
         if !ctx.quiet {

@@ -6,19 +6,45 @@ use anyhow::Result;
 
 use crate::cmd::Ctx;
 use crate::cmd::edit::FrontMatterEdit;
-use crate::diag::Severity;
 use crate::model::status::Status;
-use crate::repo::{self, Repo};
-use crate::{Exit, git, lint, refuse};
+use crate::repo::Repo;
+use crate::write::Plan;
+use crate::{Exit, git, refuse};
 
-pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, new: &str, commit: bool) -> Result<Exit> {
-    let new: Status = new.parse().map_err(crate::Refusal)?;
-    let root = ctx.root()?;
+/// What `status` is asked to do.
+#[derive(Debug, Default)]
+pub struct Request {
+    pub id: String,
+    pub new: String,
+    /// `--resolution URL`: where the decision was made.
+    pub resolution: Option<String>,
+    /// `--superseded-by ID`: the successor, whose `replaces` gains this proposal.
+    pub superseded_by: Option<String>,
+    /// `--discussions-to URL`.
+    pub discussions_to: Option<String>,
+    pub commit: bool,
+}
+
+/// "a" or "an" before `word`.
+pub fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
+    let new: Status = req.new.parse().map_err(crate::Refusal)?;
+    let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
-    let p = repo.find_proposal(id)?;
-    let (Some(from), Some(kind)) = (p.status_value(), p.kind.as_ref().map(|k| k.value)) else {
+    let p = repo.find_proposal(&req.id)?;
+    let (Some(from), Some(kind), Some(id)) = (
+        p.status_value(),
+        p.kind.as_ref().map(|k| k.value),
+        p.id_value(),
+    ) else {
         refuse!(
-            "{} has no valid `status` and `type`: fix it first (council check {})",
+            "{} has no valid `id`, `status` and `type`: fix it first (council check {})",
             p.file,
             p.file
         );
@@ -29,10 +55,14 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, new: &str, commit: bool) ->
     if !from.can_move_to(new, kind) {
         let allowed: Vec<_> = from.successors(kind).iter().map(|s| s.as_str()).collect();
         if allowed.is_empty() {
-            refuse!("{from} is final: a {from} proposal cannot change status");
+            refuse!(
+                "{from} is final: {} {from} proposal cannot change status",
+                article(from.as_str())
+            );
         }
         refuse!(
-            "{from} cannot move to {new}; from {from} a {kind} proposal may go to {}",
+            "{from} cannot move to {new}; from {from} {} {kind} proposal may go to {}",
+            article(kind.as_str()),
             allowed.join(", ")
         );
     }
@@ -43,47 +73,73 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, new: &str, commit: bool) ->
         );
     }
     if from == Status::Voting {
-        let name =
-            p.id.as_ref()
-                .and_then(|id| repo.open_record_of(id.value))
-                .map_or(decision.clone(), |r| r.decision.clone());
+        let name = repo
+            .open_record_of(id)
+            .map_or(decision.clone(), |r| r.decision.clone());
         refuse!(
             "{} is being voted on: its outcome is written by `council close {name}`, from the count; `council cancel {name}` stops the vote",
             p.file
         );
     }
+    let mut plan = Plan::new();
     let mut edit = FrontMatterEdit::open(&p.file, p.source.clone())?;
     edit.set("status", new.as_str());
     if matches!(new, Status::Accepted | Status::Rejected) {
         edit.set("resolved", crate::cmd::edit::date(ctx.now.date_naive()));
     }
-    let text = edit.finish();
-    let (levels, _) = lint::levels(&repo.council, &[]).map_err(anyhow::Error::msg)?;
-    let problems: Vec<_> =
-        lint::apply_levels(lint::check_one(&repo, &p.file, text.clone()), &levels)
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
-    if !problems.is_empty() {
-        let list: Vec<_> = problems
-            .iter()
-            .map(|d| format!("  {}:{}: {} [{}]", d.file, d.line, d.message, d.rule))
-            .collect();
-        refuse!(
-            "moving {} to {new} would leave it invalid:\n{}",
-            p.file,
-            list.join("\n")
-        );
+    if let Some(url) = &req.resolution {
+        edit.set("resolution", url.as_str());
     }
-    let committer = commit.then(|| git::Committer::prepare(&root)).transpose()?;
-    let path = root.join(&p.file);
-    repo::write_atomic(&path, text.as_bytes())?;
+    if let Some(url) = &req.discussions_to {
+        edit.set("discussions-to", url.as_str());
+    }
+    let mut successor_file = None;
+    match (&req.superseded_by, new) {
+        (Some(_), s) if s != Status::Superseded => {
+            refuse!("--superseded-by goes with the status Superseded, not {new}")
+        }
+        (Some(by), _) => {
+            let b = repo.find_proposal(by)?;
+            let Some(bid) = b.id_value() else {
+                refuse!("{} has no valid id: fix it first", b.file);
+            };
+            if bid == id {
+                refuse!("{} cannot be superseded by itself", p.file);
+            }
+            edit.set("superseded-by", i64::from(bid));
+            let mut e = FrontMatterEdit::open(&b.file, b.source.clone())?;
+            e.add_to_array("replaces", i64::from(id))
+                .map_err(|e| anyhow::anyhow!("{}: {e}", b.file))?;
+            plan.write(&b.file, e.finish());
+            successor_file = Some(b.file.clone());
+        }
+        (None, Status::Superseded) if p.superseded_by.is_none() => refuse!(
+            "a Superseded proposal names its successor: pass --superseded-by ID (that proposal's `replaces` then lists {id})"
+        ),
+        _ => {}
+    }
+    plan.write(&p.file, edit.finish());
+    plan.validate(
+        &repo,
+        ctx.now,
+        &format!("moving {} to {new} would leave it invalid", p.file),
+    )?;
+    let committer = req
+        .commit
+        .then(|| git::Committer::prepare(&root))
+        .transpose()?;
+    plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         writeln!(out, "{}: {from} -> {new}", p.file)?;
+        if let Some(f) = &successor_file {
+            writeln!(out, "{f}: `replaces` lists {id}")?;
+        }
     }
     if let Some(c) = committer {
         let short = c.commit(
-            &[path],
+            &plan.paths(&root),
             &format!(
                 "status({}): {from} -> {new}",
                 p.option().unwrap_or_default()

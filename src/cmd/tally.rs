@@ -213,8 +213,8 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Res
     if rules.quorum > 0 {
         writeln!(
             out,
-            "  quorum: an option needs {} ballots ranking it above none",
-            rules.quorum
+            "  quorum: an option needs {} ranking it above none",
+            crate::emit::plural(rules.quorum as usize, "ballot")
         )?;
     }
     for drop in &c.dropped {

@@ -10,7 +10,8 @@ use crate::cmd::Ctx;
 use crate::cmd::edit;
 use crate::decision::{self, State};
 use crate::model::ballot::{parse_rank_expr, split_group};
-use crate::repo::{self, Repo};
+use crate::repo::Repo;
+use crate::write::Plan;
 use crate::{Exit, git, refuse};
 
 #[derive(Debug, Default)]
@@ -27,7 +28,17 @@ pub struct Request {
 }
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
-    let root = ctx.root()?;
+    for c in &req.concerns {
+        if c.trim().is_empty() {
+            refuse!(
+                "--concern \"{c}\" is empty: a concern says what must change before you can support the decision"
+            );
+        }
+    }
+    if req.recuse && !req.concerns.is_empty() {
+        refuse!("a recused ballot has no concerns: recusal means not taking part");
+    }
+    let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     repo.require_valid_council()?;
     let d = decision::find_recorded(&repo, &req.decision)?;
@@ -40,6 +51,13 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         );
     }
     let delegate = crate::cmd::acting(&root, &repo.council, req.as_.as_deref())?;
+    let today = ctx.now.date_naive();
+    if !delegate.serves_on(today) {
+        refuse!(
+            "{}'s term in council.toml does not cover today ({today}): only a serving delegate votes",
+            delegate.id
+        );
+    }
     let Some(elector) = record.elector(&delegate.id) else {
         refuse!(
             "{} is not an elector of decision `{}`: {} names the delegates whose term covered its opening ({})",
@@ -67,7 +85,6 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     } else {
         None
     };
-    let dir = root.join("votes").join(&d.name);
     let options = d.options();
 
     if let Some(choice) = &req.casting {
@@ -94,16 +111,28 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
                 tied.join(", ")
             );
         }
-        let mut doc = DocumentMut::new();
-        doc["winner"] = value(choice.as_str());
-        doc["cast"] = toml_edit::Item::Value(edit::datetime(ctx.now));
-        let path = dir.join("casting.toml");
-        repo::write_atomic(&path, doc.to_string().as_bytes())?;
+        let rel = format!("votes/{}/casting.toml", d.name);
+        let old = repo.castings.iter().find(|c| c.decision == d.name);
+        let mut doc = BallotEdit::open(old.map(|c| c.source.as_str()));
+        doc.set("winner", Some(value(choice.as_str())));
+        doc.set(
+            "cast",
+            Some(toml_edit::Item::Value(edit::datetime(ctx.now))),
+        );
+        let mut plan = Plan::new();
+        plan.write(&rel, doc.finish());
+        plan.validate(&repo, ctx.now, "the casting vote")?;
+        plan.apply(&root, &lock)?;
+        // The files are written: `--commit` runs without the lock, as it may wait for a key.
+        drop(lock);
+        if !ctx.quiet {
+            writeln!(out, "wrote {rel}")?;
+        }
         finish(
             ctx,
             out,
             committer,
-            &path,
+            &root.join(&rel),
             &format!("casting({}): {}", d.name, delegate.id),
         )?;
         return Ok(Exit::Success);
@@ -123,9 +152,12 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
             record.closes.to_rfc3339()
         );
     }
-    let mut doc = DocumentMut::new();
+    let rel = format!("votes/{}/{}.toml", d.name, delegate.id);
+    let old = d.ballots.iter().find(|b| b.delegate == delegate.id);
+    let mut doc = BallotEdit::open(old.map(|b| b.source.as_str()));
+    let (mut recuse, mut ranking_item, mut vote) = (None, None, None);
     if req.recuse {
-        doc["recuse"] = value(true);
+        recuse = Some(value(true));
     } else if let Some(expr) = &req.rank {
         let entries = parse_rank_expr(expr).map_err(crate::Refusal)?;
         let mut seen = BTreeSet::new();
@@ -146,7 +178,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
             }
             ranking.push(names.join(" = "));
         }
-        doc["ranking"] = value(ranking);
+        ranking_item = Some(value(ranking));
     } else if let Some(choice) = &req.choice {
         if d.single().is_none() {
             refuse!(
@@ -155,25 +187,35 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
                 options.join(", ")
             );
         }
-        doc["vote"] = value(choice.as_str());
+        vote = Some(value(choice.as_str()));
     }
-    if let Some(c) = &req.comment {
-        doc["comment"] = value(c.as_str());
-    }
-    if !req.concerns.is_empty() {
+    let concerns = (!req.concerns.is_empty()).then(|| {
         let mut a = Array::new();
         for c in &req.concerns {
             a.push(c.as_str());
         }
-        doc["concerns"] = value(a);
-    }
-    doc["cast"] = toml_edit::Item::Value(edit::datetime(ctx.now));
-    let path = dir.join(format!("{}.toml", delegate.id));
+        value(a)
+    });
+    doc.set("recuse", recuse);
+    doc.set("ranking", ranking_item);
+    doc.set("vote", vote);
+    doc.set("comment", req.comment.as_deref().map(value));
+    doc.set("concerns", concerns);
+    doc.set(
+        "cast",
+        Some(toml_edit::Item::Value(edit::datetime(ctx.now))),
+    );
+    let mut plan = Plan::new();
+    plan.write(&rel, doc.finish());
+    plan.validate(&repo, ctx.now, &format!("{}'s ballot", delegate.id))?;
+    let path = root.join(&rel);
     let replaced = path.exists();
-    repo::write_atomic(&path, doc.to_string().as_bytes())?;
+    plan.apply(&root, &lock)?;
+    // The files are written: `--commit` runs without the lock, as it may wait for a key.
+    drop(lock);
     if !ctx.quiet {
         let verb = if replaced { "replaced" } else { "wrote" };
-        writeln!(out, "{verb} {}", repo::relative(&root, &path))?;
+        writeln!(out, "{verb} {rel}")?;
     }
     finish(
         ctx,
@@ -183,6 +225,56 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         &format!("vote({}): {}", d.name, delegate.id),
     )?;
     Ok(Exit::Success)
+}
+
+/// A ballot file being written: the delegate's earlier ballot where it parses, so that its
+/// comments, layout, line endings and byte order mark survive, else a new one.
+struct BallotEdit {
+    old: String,
+    doc: DocumentMut,
+}
+
+impl BallotEdit {
+    fn open(old: Option<&str>) -> Self {
+        let old = old.unwrap_or_default();
+        let body = old.strip_prefix('\u{feff}').unwrap_or(old);
+        match body.parse::<DocumentMut>() {
+            Ok(doc) => BallotEdit {
+                old: old.to_owned(),
+                doc,
+            },
+            Err(_) => BallotEdit {
+                old: String::new(),
+                doc: DocumentMut::new(),
+            },
+        }
+    }
+
+    /// Sets `key` to `item`, keeping the old value's decor (its trailing comment); `None`
+    /// removes it.
+    fn set(&mut self, key: &str, item: Option<toml_edit::Item>) {
+        match item {
+            None => {
+                self.doc.remove(key);
+            }
+            Some(toml_edit::Item::Value(mut v)) => match self.doc.get_mut(key) {
+                Some(toml_edit::Item::Value(old)) => {
+                    *v.decor_mut() = old.decor().clone();
+                    *old = v;
+                }
+                _ => {
+                    self.doc.insert(key, toml_edit::Item::Value(v));
+                }
+            },
+            Some(other) => {
+                self.doc.insert(key, other);
+            }
+        }
+    }
+
+    fn finish(self) -> String {
+        edit::keep_style(&self.old, self.doc.to_string())
+    }
 }
 
 /// `7` and `0007` both name proposal 7; `none` stays.

@@ -6,7 +6,7 @@
 pub mod catalog;
 mod proposals;
 
-pub use proposals::slugify;
+pub use proposals::{placeholder, slugify};
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -198,6 +198,9 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
             if !b.malformed {
                 out.extend(decision::ballot_problems(&d, b));
             }
+            if d.record.is_some_and(|r| !r.is_closed()) {
+                out.extend(term_ended(repo, b));
+            }
         }
         let Some(record) = d.record else {
             if let Some(c) = d.casting {
@@ -377,6 +380,30 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A ballot of an open vote cast on a day its delegate's term in council.toml does not cover.
+fn term_ended(repo: &Repo, b: &crate::model::ballot::BallotFile) -> Option<Diagnostic> {
+    let cast = b.ballot.as_ref()?.cast.as_ref()?;
+    let delegate = repo.council.delegate(&b.delegate)?;
+    let day = cast.value.with_timezone(&Utc).date_naive();
+    if delegate.serves_on(day) {
+        return None;
+    }
+    let (from, to) = delegate.term.unwrap_or_default();
+    let show = |d: Option<chrono::NaiveDate>| d.map_or("-".to_owned(), |d| d.to_string());
+    Some(Diagnostic::at(
+        "ballot-voter",
+        &b.file,
+        &b.source,
+        cast.span.clone(),
+        format!(
+            "`{}`'s term in council.toml ({} to {}) does not cover {day}, when this ballot was cast: only a serving delegate votes",
+            b.delegate,
+            show(from),
+            show(to)
+        ),
+    ))
+}
+
 /// Builds the rule levels of a run: defaults, `[lints]`, then the command-line overrides in the
 /// order given. Unknown rule names on the command line come back as errors. Attempts to lower a
 /// locked rule come back as findings (the rule keeps its level).
@@ -429,6 +456,13 @@ pub fn apply_levels(diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> 
         .filter_map(|mut d| {
             d.severity = match levels.get(d.rule) {
                 Level::Error => Severity::Error,
+                // A rule that is raised where it matters most (placeholder text at Final) keeps
+                // the error its lint gave it.
+                Level::Warning
+                    if catalog::RAISED.contains(&d.rule) && d.severity == Severity::Error =>
+                {
+                    Severity::Error
+                }
                 Level::Warning => Severity::Warning,
                 Level::Allow => return None,
             };

@@ -86,6 +86,85 @@ pub fn check(p: &Proposal, rules: &Rules, root: &Path, has_votes: bool, out: &mu
         check_sections(p, &rules.sections_for(k), k, out);
     }
     check_links(p, root, out);
+    check_placeholders(p, out);
+}
+
+/// The one-line prompt `council new` writes under each section: placeholder text until the
+/// author replaces it.
+pub const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("Abstract", "A short summary of what this proposal does."),
+    ("Motivation", "The problem it solves and for whom."),
+    (
+        "Rationale",
+        "Why this design, and what was weighed against it.",
+    ),
+    (
+        "Specification",
+        "What exactly changes, precisely enough to implement.",
+    ),
+    (
+        "Backwards Compatibility",
+        "What breaks, and how users migrate.",
+    ),
+    (
+        "Security Implications",
+        "What an attacker could do with this, and why it is safe.",
+    ),
+    (
+        "Reference Implementation",
+        "Where the working prototype lives and how to try it.",
+    ),
+    (
+        "Rejected Ideas",
+        "Alternatives considered and why they were set aside.",
+    ),
+];
+
+/// The prompt for any other section.
+pub const PLACEHOLDER_OTHER: &str = "To be written.";
+
+/// The prompt `council new` writes under `section`.
+pub fn placeholder(section: &str) -> &'static str {
+    PLACEHOLDERS
+        .iter()
+        .find(|(s, _)| *s == section)
+        .map_or(PLACEHOLDER_OTHER, |(_, p)| p)
+}
+
+/// Lines still holding a prompt of `council new`: a warning, an error from Final on.
+fn check_placeholders(p: &Proposal, out: &mut Vec<Diagnostic>) {
+    let src = p.source.as_str();
+    let body = p.front_matter.end.min(src.len());
+    let fin = p.status_value().is_some_and(|s| s.needs_implementation());
+    let mut at = body;
+    for line in src[body..].split_inclusive('\n') {
+        let text = line.trim();
+        let start = at + (line.len() - line.trim_start().len());
+        at += line.len();
+        if text.len() < 14 || !text.ends_with('.') {
+            continue;
+        }
+        if text != PLACEHOLDER_OTHER && !PLACEHOLDERS.iter().any(|(_, t)| *t == text) {
+            continue;
+        }
+        let mut d = Diagnostic::at(
+            "placeholder-text",
+            &p.file,
+            src,
+            start..start + text.len(),
+            format!(
+                "\"{text}\" is the placeholder `council new` wrote: replace it with the section's content{}",
+                if fin { " (a Final proposal has none left)" } else { "" }
+            ),
+        )
+        .with_label("placeholder");
+        d.severity = if fin {
+            crate::diag::Severity::Error
+        } else {
+            crate::diag::Severity::Warning
+        };
+        out.push(d);
+    }
 }
 
 fn check_file_name(p: &Proposal, out: &mut Vec<Diagnostic>) {
@@ -135,7 +214,8 @@ fn check_file_name(p: &Proposal, out: &mut Vec<Diagnostic>) {
 /// A file-name slug from a title: lower-case words joined by `-`.
 pub fn slugify(title: &str) -> String {
     let mut out = String::new();
-    for c in title.chars() {
+    // Letters beyond ASCII by their nearest ASCII spelling: `Über` is `uber`, not `ber`.
+    for c in deunicode::deunicode(title).chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
