@@ -21,10 +21,11 @@ pub fn run(
 ) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
+    // An unknown -D/-W/-A rule is a usage error, found before any history is read.
+    let (levels, mut found) = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
     let git = Git::open(&root)?;
     let since = since.map(|rev| git.resolve(rev)).transpose()?;
     let report = history::audit(&git, since, None)?;
-    let (levels, mut found) = lint::levels(&repo, overrides).map_err(anyhow::Error::msg)?;
     found.extend(report.diagnostics);
     let diags = lint::apply_levels(found, &levels);
     let summary = Summary::of(report.files, &diags);
