@@ -5,10 +5,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use clap::builder::PossibleValuesParser;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::emit::Format;
 use crate::lint::catalog::Level;
+use crate::model::status::{Status, Type};
 use crate::{Exit, Refusal, cmd};
 
 #[derive(Debug, Parser)]
@@ -20,13 +22,13 @@ use crate::{Exit, Refusal, cmd};
 proposals with TOML front matter, one TOML ballot per delegate per decision, and council.toml \
 naming the delegates. It checks the files, counts each decision from them alone, and writes the \
 outcome back.",
-    after_help = "Run `council check` in a governance repository to lint it; `council tally` to count its decisions."
+    after_help = "Examples:\n  council check                  lint the repository\n  council tally                  count every decision, step by step\n  council status 6 Discussion    move proposal 6 on\n\nExit status: 0 success, 1 errors found or a change refused, 2 council could not run.\nRun `council help COMMAND` for a command's options and an example."
 )]
 pub struct Cli {
     /// Run as if started in DIR (the repository root is found from there)
     #[arg(short = 'C', long = "repo", value_name = "DIR", global = true)]
     pub repo: Option<PathBuf>,
-    /// When to use colours
+    /// When to use colours: auto honours NO_COLOR and whether output is a terminal
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
     pub color: ColorWhen,
     /// Print only what was asked for: no summaries or notes
@@ -55,62 +57,90 @@ pub enum TextFormat {
     Json,
 }
 
+/// The statuses a proposal may have, for `status` and `list --status`.
+fn statuses() -> PossibleValuesParser {
+    PossibleValuesParser::new(Status::ALL.map(|s| s.as_str()))
+}
+
+/// The types a proposal may have, for `new --type` and `list --type`.
+fn types() -> PossibleValuesParser {
+    PossibleValuesParser::new(Type::ALL.map(|t| t.as_str()))
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scaffold council.toml and a process document (never overwrites)
+    #[command(after_help = "Example:\n  council init governance --name \"Packaging Council\"")]
     Init {
         /// Directory to set up (created if missing; default: the current one)
+        #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
-        /// The council's name
-        #[arg(long)]
+        /// The council's name, written into council.toml (default: the directory's name)
+        #[arg(long, value_name = "NAME")]
         name: Option<String>,
-        /// Record the new files as a git commit
+        /// Record the new files as a git commit, made by `git commit`
         #[arg(long)]
         commit: bool,
     },
     /// Start a new proposal: next free id, today's date, Draft, the type's sections
+    #[command(
+        after_help = "Example:\n  council new --title \"A standard lockfile format\" --topic lockfile --author \"Ada Lovelace <ada@example.org>\""
+    )]
     New {
-        #[arg(long)]
+        /// The title: one line of 1 to 80 characters; the file name's slug is made from it
+        #[arg(long, value_name = "TITLE")]
         title: String,
-        /// standards, process or informational
-        #[arg(long = "type", default_value = "standards")]
+        /// The proposal's type, which decides its sections and majority
+        #[arg(long = "type", value_name = "TYPE", default_value = "standards", value_parser = types())]
         kind: String,
-        /// The topic it competes on
-        #[arg(long)]
+        /// The topic it competes on: lower-case letters, digits and `-`, not all digits
+        #[arg(long, value_name = "TOPIC")]
         topic: Option<String>,
-        /// `Name` or `Name <email>` (repeatable; default: git's user.name and user.email)
-        #[arg(long)]
+        /// An author: `Name` or `Name <email>` (repeatable; default: git's user.name and user.email)
+        #[arg(long, value_name = "AUTHOR")]
         author: Vec<String>,
-        /// Where the proposal is discussed (a URL)
+        /// Where the proposal is discussed: an http or https URL
         #[arg(long, value_name = "URL")]
         discussions_to: Option<String>,
-        /// Record the new file as a git commit
+        /// Record the new file as a git commit, made by `git commit`
         #[arg(long)]
         commit: bool,
     },
     /// List proposals, one row each
+    #[command(after_help = "Example:\n  council list --status Discussion --status Voting")]
     List {
-        /// Only these statuses (repeatable)
-        #[arg(long)]
+        /// Only proposals in this status (repeatable)
+        #[arg(long, value_name = "STATUS", value_parser = statuses())]
         status: Vec<String>,
-        #[arg(long)]
+        /// Only proposals of this topic
+        #[arg(long, value_name = "TOPIC")]
         topic: Option<String>,
-        #[arg(long = "type")]
+        /// Only proposals of this type
+        #[arg(long = "type", value_name = "TYPE", value_parser = types())]
         kind: Option<String>,
+        /// Output format: a table for people, JSON (an array of front matters) for scripts
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
-    /// Show one proposal: metadata, its decision and ballots
+    /// Show one proposal: metadata, its decision and ballots, its history
+    #[command(after_help = "Example:\n  council show 2")]
     Show {
+        /// The proposal's id: 7 or 0007
+        #[arg(value_name = "ID")]
         id: String,
+        /// Output format: text for people, JSON for scripts
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
-    /// Lint proposals, council.toml and ballots
+    /// Lint proposals, council.toml, decision records and ballots
+    #[command(
+        after_help = "Examples:\n  council check\n  council check --base origin/main --format github --deny-warnings\n  council check --explain section-order"
+    )]
     Check {
-        /// Only report on these files or directories
+        /// Only report on these files or directories (the whole repository is still read)
+        #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// Also check every commit since REV: who changed which ballot, transitions, frozen text
+        /// Also check every commit since REV (a branch, tag or commit): who changed what, and when
         #[arg(long, value_name = "REV")]
         base: Option<String>,
         #[command(flatten)]
@@ -123,9 +153,15 @@ pub enum Command {
         explain: Option<String>,
     },
     /// Move a proposal to a new status, editing its front matter in place
+    #[command(
+        after_help = "Examples:\n  council status 6 Discussion --discussions-to https://discuss.example.org/t/6\n  council status 2 Superseded --superseded-by 6"
+    )]
     Status {
+        /// The proposal's id: 7 or 0007
+        #[arg(value_name = "ID")]
         id: String,
-        /// The new status
+        /// The new status, as the files write it (a vote moves to Voting with `open`, out of it with `close` or `cancel`)
+        #[arg(value_name = "STATUS", value_parser = statuses())]
         new: String,
         /// Where the decision was made (a URL): needed by Accepted, Rejected or Active without votes
         #[arg(long, value_name = "URL")]
@@ -136,18 +172,23 @@ pub enum Command {
         /// Where the proposal is discussed (a URL): needed from Discussion on
         #[arg(long, value_name = "URL")]
         discussions_to: Option<String>,
+        /// Record the change as a git commit, made by `git commit`
         #[arg(long)]
         commit: bool,
     },
     /// Open voting on a decision: write its record, and move its proposals to Voting
+    #[command(
+        after_help = "Examples:\n  council open lockfile --days 14\n  council open 0005 --closes 2026-12-15"
+    )]
     Open {
         /// The decision: a topic, or the id of a proposal without one
+        #[arg(value_name = "DECISION")]
         decision: String,
         /// Length of the window in days, 1 to 365 (default: the rules' voting-days)
-        #[arg(long, conflicts_with = "closes")]
+        #[arg(long, value_name = "N", conflicts_with = "closes", value_parser = clap::value_parser!(u32).range(1..=365))]
         days: Option<u32>,
-        /// When the window closes: an RFC 3339 time or a date (the end of that day, UTC)
-        #[arg(long)]
+        /// When the window closes: an RFC 3339 time (2026-12-15T12:00:00Z) or a date (the end of that day, UTC)
+        #[arg(long, value_name = "WHEN")]
         closes: Option<String>,
         /// Open as this delegate id (default: the delegate with git's user.email)
         #[arg(long = "as", value_name = "ID")]
@@ -157,8 +198,10 @@ pub enum Command {
         commit: bool,
     },
     /// Stop a running vote (the chair): proposals back to Discussion, record and ballots removed
+    #[command(after_help = "Example:\n  council cancel lockfile --commit")]
     Cancel {
         /// The decision whose vote to stop
+        #[arg(value_name = "DECISION")]
         decision: String,
         /// Act as this delegate id (default: the delegate with git's user.email)
         #[arg(long = "as", value_name = "ID")]
@@ -168,59 +211,90 @@ pub enum Command {
         commit: bool,
     },
     /// Cast or replace your ballot on a decision
+    #[command(
+        after_help = "Examples:\n  council vote lockfile --rank \"0006 > 0007 = 0008 > none\"\n  council vote 0005 approve --comment \"a small, clear change\"\n  council vote lockfile --recuse\n  council vote lockfile --casting 0006"
+    )]
     Vote {
+        /// The decision: a topic, or a proposal's id (7 or 0007)
+        #[arg(value_name = "DECISION")]
         decision: String,
-        /// approve, reject or abstain (one-proposal decisions)
-        #[arg(value_parser = ["approve", "reject", "abstain"], required_unless_present_any = ["rank", "casting", "recuse"], conflicts_with_all = ["rank", "casting", "recuse"])]
+        /// For a one-proposal decision: approve (it above none), reject (none above it) or abstain
+        #[arg(value_name = "CHOICE", value_parser = ["approve", "reject", "abstain"], required_unless_present_any = ["rank", "casting", "recuse"], conflicts_with_all = ["rank", "casting", "recuse"])]
         choice: Option<String>,
-        /// A ranking such as "0003 > 0002 = 0004 > none"
-        #[arg(long, conflicts_with_all = ["casting", "recuse"])]
+        /// A ranking, most preferred first: options (7 or 0007, and none) separated by `>`, equals by `=`
+        #[arg(long, value_name = "RANKING", conflicts_with_all = ["casting", "recuse"])]
         rank: Option<String>,
-        /// Declare a conflict of interest: this ballot is not counted
+        /// Declare a conflict of interest: this ballot is not counted, and takes no concerns
         #[arg(long, conflicts_with_all = ["casting", "concern"])]
         recuse: bool,
         /// Vote as this delegate id (default: the delegate with git's user.email)
         #[arg(long = "as", value_name = "ID")]
         as_: Option<String>,
-        #[arg(long)]
+        /// A free-text comment kept in the ballot
+        #[arg(long, value_name = "TEXT")]
         comment: Option<String>,
-        /// An unresolved concern (repeatable)
-        #[arg(long)]
+        /// An unresolved concern, not empty (repeatable); with the rules' concerns-block it keeps the decision from closing
+        #[arg(long, value_name = "TEXT")]
         concern: Vec<String>,
-        /// The chair's casting vote after a tie
+        /// The chair's casting vote after a tie: one of the tied options
         #[arg(long, value_name = "OPTION")]
         casting: Option<String>,
+        /// Record the ballot as a git commit, made by `git commit` (signed where git is set up to sign)
         #[arg(long)]
         commit: bool,
     },
     /// Count decisions, explaining every step
+    #[command(
+        after_help = "Examples:\n  council tally ballot-format\n  council tally --at v1.0 --format json"
+    )]
     Tally {
         /// Decisions to count (default: every decision with a record in decisions/)
+        #[arg(value_name = "DECISION")]
         decisions: Vec<String>,
-        /// Count the files as they were at this git revision
+        /// Count the files as they were at this git revision (a branch, tag or commit)
         #[arg(long, value_name = "REV")]
         at: Option<String>,
+        /// Output format: text that explains each step, or JSON (an array, one object per decision)
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
     /// Close a decided vote: [closed] into its record, the outcome into its proposals
+    #[command(after_help = "Example:\n  council close lockfile --commit")]
     Close {
+        /// The decision to close
+        #[arg(value_name = "DECISION")]
         decision: String,
+        /// Record the change as a git commit, made by `git commit`
         #[arg(long)]
         commit: bool,
     },
     /// Check the whole history: forged or late ballots, transitions, outcomes, frozen text
+    #[command(
+        after_help = "Examples:\n  council audit\n  council audit --since v1.0 --format json"
+    )]
     Audit {
-        /// Only the commits since REV
+        /// Only the commits since REV (a branch, tag or commit)
         #[arg(long, value_name = "REV")]
         since: Option<String>,
         #[command(flatten)]
         report: Report,
     },
     /// Print shell completions
-    Completions { shell: clap_complete::Shell },
-    /// Print the man page (roff)
-    Man,
+    #[command(
+        after_help = "Example:\n  council completions bash > ~/.local/share/bash-completion/completions/council"
+    )]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per command into a directory
+    #[command(after_help = "Examples:\n  council man > council.1\n  council man --out man/man1")]
+    Man {
+        /// Write council.1 and one council-COMMAND.1 per command into DIR (created if missing; existing pages are refused)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 pub use crate::cmd::Ctx;
@@ -228,18 +302,19 @@ pub use crate::cmd::Ctx;
 /// How `check` and `audit` report, and at which levels: the same flags for both.
 #[derive(Debug, clap::Args)]
 pub struct Report {
+    /// Output format: human (rustc-style), json (one object), github (workflow annotations)
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Exit 1 on warnings too (such as history a shallow clone could not verify)
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Make RULE an error
+    /// Make RULE an error (repeatable; an unknown RULE is a usage error, exit 2)
     #[arg(short = 'D', long = "deny", value_name = "RULE")]
     pub deny: Vec<String>,
-    /// Make RULE a warning (rules that judge who may change what stay errors)
+    /// Make RULE a warning (repeatable; rules that judge who may change what stay errors)
     #[arg(short = 'W', long = "warn", value_name = "RULE")]
     pub warn: Vec<String>,
-    /// Silence RULE (rules that judge who may change what stay errors)
+    /// Silence RULE (repeatable; rules that judge who may change what stay errors)
     #[arg(short = 'A', long = "allow", value_name = "RULE")]
     pub allow: Vec<String>,
 }
@@ -296,9 +371,21 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         .or_else(|| matches.subcommand_matches("audit"))
         .map(lint_overrides)
         .unwrap_or_default();
-    // `check` and `audit` in a machine format answer in it even when they cannot run.
+    // A command asked for a machine format answers in it even when it cannot run.
     let report_format = match &cli.command {
         Command::Check { report, .. } | Command::Audit { report, .. } => Some(report.format),
+        Command::List {
+            format: ListFormat::Json,
+            ..
+        }
+        | Command::Show {
+            format: TextFormat::Json,
+            ..
+        }
+        | Command::Tally {
+            format: TextFormat::Json,
+            ..
+        } => Some(Format::Json),
         _ => None,
     };
     let result = now().and_then(|now| {
@@ -324,9 +411,7 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
             } else {
                 2
             };
-            if code == 2
-                && let Some(format @ (Format::Json | Format::Github)) = report_format
-            {
+            if let Some(format @ (Format::Json | Format::Github)) = report_format {
                 let d = crate::diag::Diagnostic::failure(&format!("{err:#}"));
                 let summary = crate::diag::Summary::of(0, std::slice::from_ref(&d));
                 let mut out = io::stdout().lock();
@@ -486,9 +571,12 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             clap_complete::generate(shell, &mut Cli::command(), "council", &mut out);
             Ok(Exit::Success)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+        Command::Man { out: None } => {
+            crate::manpage::page(&mut out, &Cli::command())?;
             Ok(Exit::Success)
+        }
+        Command::Man { out: Some(dir) } => {
+            crate::manpage::write_all(ctx, &mut out, &dir, Cli::command())
         }
     }
 }

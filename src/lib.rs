@@ -11,6 +11,7 @@ pub mod emit;
 pub mod git;
 pub mod history;
 pub mod lint;
+pub mod manpage;
 pub mod model;
 pub mod repo;
 pub mod sign;

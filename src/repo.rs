@@ -108,6 +108,22 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     })
 }
 
+/// The finding for a file that cannot be read, at the line and column `why` names (as
+/// [`decode`] writes them: "on line N", "at line N, column M"), else at the file's start.
+pub fn unreadable(rel: &str, why: &str) -> Diagnostic {
+    let mut d = Diagnostic::file("unreadable-file", rel, format!("{rel} {why}"));
+    let number = |after: &str| -> Option<usize> {
+        let rest = &why[why.find(after)? + after.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    if let Some(line) = number("line ") {
+        d.line = line;
+        d.column = number("column ").unwrap_or(1);
+    }
+    d
+}
+
 /// A path relative to `root`, `/`-separated.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -296,9 +312,7 @@ fn read_entry(
     what: &str,
 ) -> Result<String, Box<Diagnostic>> {
     let found = match kind {
-        Kind::File => files
-            .read(rel)
-            .map_err(|why| Diagnostic::file("unreadable-file", rel, format!("{rel} {why}"))),
+        Kind::File => files.read(rel).map_err(|why| unreadable(rel, &why)),
         Kind::Dir => Err(special(
             rel,
             &format!("is a directory, where a {what} was expected"),
@@ -375,14 +389,7 @@ impl Repo {
         let parsed = parallel_map(&paths, |rel| match files.read(rel) {
             Ok(text) if body => Proposal::parse(rel, text),
             Ok(text) => (Proposal::parse_front_matter(rel, text), Vec::new()),
-            Err(why) => (
-                None,
-                vec![Diagnostic::file(
-                    "unreadable-file",
-                    rel,
-                    format!("{rel} {why}"),
-                )],
-            ),
+            Err(why) => (None, vec![unreadable(rel, &why)]),
         });
         let mut proposals = Vec::with_capacity(parsed.len());
         for (p, d) in parsed {
@@ -625,12 +632,8 @@ impl Repo {
         let n: u32 = id.trim().parse().map_err(|_| {
             anyhow::anyhow!("`{id}` is not a proposal id (a number such as 7 or 0007)")
         })?;
-        self.proposal(n).ok_or_else(|| {
-            anyhow::anyhow!(
-                "no proposal with id {n} in {}",
-                self.root.join("proposals").display()
-            )
-        })
+        self.proposal(n)
+            .ok_or_else(|| anyhow::anyhow!("no proposal with id {n} in proposals/"))
     }
 }
 
@@ -644,6 +647,10 @@ mod tests {
         let e = decode(b"ok\nab\xff".to_vec()).unwrap_err();
         assert!(e.contains("line 2, column 3"), "{e}");
         assert_eq!(decode(b"fine".to_vec()).unwrap(), "fine");
+        let d = unreadable("a.toml", &e);
+        assert_eq!((d.line, d.column), (2, 3), "{}", d.message);
+        let d = unreadable("b.md", &decode(b"a\nb\n\0".to_vec()).unwrap_err());
+        assert_eq!((d.line, d.column), (3, 1));
     }
 
     #[test]

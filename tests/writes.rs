@@ -70,19 +70,19 @@ fn superseded_by_writes_both_files_keeping_their_style() {
     refused_untouched(
         &f,
         &["status", "2", "Superseded"],
-        1,
+        2,
         "pass --superseded-by ID",
     );
     refused_untouched(
         &f,
         &["status", "2", "Final", "--superseded-by", "3"],
-        1,
+        2,
         "--superseded-by goes with the status Superseded",
     );
     refused_untouched(
         &f,
         &["status", "2", "Superseded", "--superseded-by", "2"],
-        1,
+        2,
         "cannot be superseded by itself",
     );
     f.council()
@@ -267,11 +267,11 @@ fn vote_refuses_empty_concerns_and_concerns_with_a_recusal() {
     let f = Fixture::new();
     voting(&f, true);
     let rank = ["vote", "lockfile", "--rank", "0002 > none", "--as", "bob"];
-    refused_untouched(&f, &[&rank[..], &["--concern", ""]].concat(), 1, "is empty");
+    refused_untouched(&f, &[&rank[..], &["--concern", ""]].concat(), 2, "is empty");
     refused_untouched(
         &f,
         &[&rank[..], &["--concern", "  "]].concat(),
-        1,
+        2,
         "is empty",
     );
     refused_untouched(

@@ -20,12 +20,13 @@ pub fn run(
     overrides: &[(lint::catalog::Level, String)],
 ) -> Result<Exit> {
     let root = ctx.root()?;
-    // Only council.toml's `[lints]` is read from the working tree.
+    // Only council.toml's `[lints]` is read from the working tree; an unknown -D/-W/-A rule is
+    // a usage error, found before any history is read.
     let council = Repo::load_council(&root)?;
+    let (levels, mut found) = lint::levels(&council, overrides).map_err(anyhow::Error::msg)?;
     let git = Git::open(&root)?;
     let since = since.map(|rev| git.resolve(rev)).transpose()?;
     let report = history::audit(&git, since, None)?;
-    let (levels, mut found) = lint::levels(&council, overrides).map_err(anyhow::Error::msg)?;
     found.extend(report.diagnostics);
     let diags = lint::apply_levels(found, &levels);
     let summary = Summary::of(report.files, &diags);

@@ -44,6 +44,9 @@ pub fn run(
     overrides: &[(catalog::Level, String)],
 ) -> Result<Exit> {
     let root = ctx.root()?;
+    // An unknown -D/-W/-A rule is a usage error, found before anything else is read.
+    let (levels, mut found) =
+        lint::levels(&Repo::load_council(&root)?, overrides).map_err(anyhow::Error::msg)?;
     // The history since the base is judged on its own thread while the files are checked.
     let (repo, history) = std::thread::scope(|s| {
         let history = base.map(|rev| {
@@ -61,7 +64,6 @@ pub fn run(
         (repo, history)
     });
     let (repo, checked) = repo?;
-    let (levels, mut found) = lint::levels(&repo.council, overrides).map_err(anyhow::Error::msg)?;
     found.extend(checked);
     if let Some(h) = history {
         found.extend(h?);

@@ -58,7 +58,7 @@ pub fn acting<'c>(root: &Path, council: &'c Council, as_: Option<&str>) -> Resul
     }
     let who = crate::git::identity(root);
     let Some(email) = who.email else {
-        refuse!(
+        anyhow::bail!(
             "cannot tell who you are: set git's user.email to your delegate email, or pass --as ID"
         );
     };

@@ -2,14 +2,14 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::cmd::Ctx;
 use crate::model::proposal::{check_author, check_topic};
 use crate::model::status::Type;
 use crate::repo::Repo;
 use crate::write::Plan;
-use crate::{Exit, git, lint, refuse};
+use crate::{Exit, git, lint};
 
 /// What `new` is asked to write.
 #[derive(Debug, Default)]
@@ -64,17 +64,17 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let kind: Type = kind.parse().map_err(anyhow::Error::msg)?;
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 80 || title.contains('\n') {
-        refuse!("a title is one line of 1 to 80 characters");
+        bail!("--title: a title is one line of 1 to 80 characters");
     }
     if let Some(t) = &topic {
-        check_topic(t).map_err(crate::Refusal)?;
+        check_topic(t).map_err(|e| anyhow::anyhow!("--topic {t}: {e}"))?;
     }
     let authors = if authors.is_empty() {
         let who = git::identity(&ctx.dir);
         match (who.name, who.email) {
             (Some(n), Some(e)) => vec![format!("{n} <{e}>")],
             (Some(n), None) => vec![n],
-            _ => refuse!(
+            _ => bail!(
                 "no author: pass --author \"Name <email>\" or set git's user.name and user.email"
             ),
         }
@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         authors
     };
     for a in &authors {
-        check_author(a).map_err(crate::Refusal)?;
+        check_author(a).map_err(|e| anyhow::anyhow!("--author {a}: {e}"))?;
     }
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;

@@ -34,7 +34,7 @@ pub fn article(word: &str) -> &'static str {
 }
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
-    let new: Status = req.new.parse().map_err(crate::Refusal)?;
+    let new: Status = req.new.parse().map_err(anyhow::Error::msg)?;
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     let p = repo.find_proposal(&req.id)?;
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let mut successor_file = None;
     match (&req.superseded_by, new) {
         (Some(_), s) if s != Status::Superseded => {
-            refuse!("--superseded-by goes with the status Superseded, not {new}")
+            anyhow::bail!("--superseded-by goes with the status Superseded, not {new}")
         }
         (Some(by), _) => {
             let b = repo.find_proposal(by)?;
@@ -104,7 +104,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
                 refuse!("{} has no valid id: fix it first", b.file);
             };
             if bid == id {
-                refuse!("{} cannot be superseded by itself", p.file);
+                anyhow::bail!("{} cannot be superseded by itself", p.file);
             }
             edit.set("superseded-by", i64::from(bid));
             let mut e = FrontMatterEdit::open(&b.file, b.source.clone())?;
@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
             plan.write(&b.file, e.finish());
             successor_file = Some(b.file.clone());
         }
-        (None, Status::Superseded) if p.superseded_by.is_none() => refuse!(
+        (None, Status::Superseded) if p.superseded_by.is_none() => anyhow::bail!(
             "a Superseded proposal names its successor: pass --superseded-by ID (that proposal's `replaces` then lists {id})"
         ),
         _ => {}

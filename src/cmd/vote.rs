@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use toml_edit::{Array, DocumentMut, value};
 
 use crate::cmd::Ctx;
@@ -30,13 +30,13 @@ pub struct Request {
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     for c in &req.concerns {
         if c.trim().is_empty() {
-            refuse!(
+            bail!(
                 "--concern \"{c}\" is empty: a concern says what must change before you can support the decision"
             );
         }
     }
     if req.recuse && !req.concerns.is_empty() {
-        refuse!("a recused ballot has no concerns: recusal means not taking part");
+        bail!("a recused ballot has no concerns: recusal means not taking part");
     }
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
@@ -95,6 +95,14 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
                 delegate.id
             );
         }
+        let choice = normalize(choice);
+        if !options.contains(&choice) {
+            bail!(
+                "`{choice}` is not an option of decision `{}`: the options are {}",
+                d.name,
+                options.join(", ")
+            );
+        }
         let t = decision::count(&d, ctx.now);
         let tied = t.count.winner_names();
         if t.state != State::Tie {
@@ -104,7 +112,6 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
                 t.state.as_str()
             );
         }
-        let choice = normalize(choice);
         if !tied.contains(&choice) {
             refuse!(
                 "`{choice}` is not among the tied options ({})",
@@ -159,21 +166,21 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     if req.recuse {
         recuse = Some(value(true));
     } else if let Some(expr) = &req.rank {
-        let entries = parse_rank_expr(expr).map_err(crate::Refusal)?;
+        let entries = parse_rank_expr(expr).map_err(anyhow::Error::msg)?;
         let mut seen = BTreeSet::new();
         let mut ranking = Array::new();
         for entry in entries {
             let names: Vec<String> = split_group(&entry).into_iter().map(normalize).collect();
             for n in &names {
                 if !options.contains(n) {
-                    refuse!(
+                    bail!(
                         "`{n}` is not an option of decision `{}`: the options are {}",
                         d.name,
                         options.join(", ")
                     );
                 }
                 if !seen.insert(n.clone()) {
-                    refuse!("`{n}` is ranked twice");
+                    bail!("`{n}` is ranked twice");
                 }
             }
             ranking.push(names.join(" = "));
@@ -181,7 +188,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         ranking_item = Some(value(ranking));
     } else if let Some(choice) = &req.choice {
         if d.single().is_none() {
-            refuse!(
+            bail!(
                 "`{choice}` is for a one-proposal decision; `{}` has options {}: use --rank \"A > B > none\"",
                 d.name,
                 options.join(", ")

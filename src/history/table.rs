@@ -658,6 +658,27 @@ fn record_other(j: &mut Judge<'_>, ch: &Change) {
 }
 
 /// Whether two versions of a proposal differ in more than `status` and `resolved`.
+/// Where `new` first differs from `old`: its line and column (1-based, in characters). A line
+/// ending counts as part of its line, so a change of CRLF to LF is found; text added at the end
+/// is found at its first added character.
+pub fn first_difference(old: &str, new: &str) -> (usize, usize) {
+    let mut line = 1;
+    for (a, b) in old.split_inclusive('\n').zip(new.split_inclusive('\n')) {
+        if a != b {
+            let same = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+            return (line, same + 1);
+        }
+        line += 1;
+    }
+    // One is a prefix of the other, line by line: text added after the shorter starts on the
+    // next line; text removed at the end leaves the new text's last line to point at.
+    if new.split_inclusive('\n').nth(line - 1).is_some() {
+        (line, 1)
+    } else {
+        ((line - 1).max(1), 1)
+    }
+}
+
 fn beyond_status(old: &str, new: &str) -> Option<usize> {
     use crate::model::proposal::{FrontMatter, split_front_matter};
     let parts = |s: &str| match split_front_matter(s) {
@@ -724,17 +745,13 @@ fn proposal_in_voting(j: &mut Judge<'_>, ch: &Change) {
         return;
     };
     if !(closing || cancelling) {
-        let line = old_text
-            .lines()
-            .zip(new_text.lines())
-            .position(|(a, b)| a != b)
-            .map_or(1, |i| i + 1);
+        let (line, column) = first_difference(&old_text, &new_text);
         let d = Diagnostic::at_line(
             "frozen-text",
             &ch.path,
             &new_text,
             line,
-            1,
+            column,
             format!(
                 "commit {}: changed {} (line {line}) while it is in Voting: the text voted on is pinned by {} until `council close` or `council cancel`",
                 j.commit.describe(),
@@ -1211,6 +1228,15 @@ fn describe_council_change(old: &Council, new: Option<&Council>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_difference_finds_the_changed_character() {
+        assert_eq!(first_difference("a\nbcd\ne\n", "a\nbXd\ne\n"), (2, 2));
+        assert_eq!(first_difference("a\nb\n", "a\nb\nc\n"), (3, 1));
+        assert_eq!(first_difference("a\r\nb\r\n", "a\nb\n"), (1, 2));
+        assert_eq!(first_difference("a\nb\nc\n", "a\nb\n"), (2, 1));
+        assert_eq!(first_difference("abc", "abc\n"), (1, 4));
+    }
 
     #[test]
     fn every_subject_has_one_row() {

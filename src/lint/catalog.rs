@@ -106,7 +106,7 @@ rules! {
     "placeholder-text" Warning "no line still holds the placeholder text `council new` wrote (an error from Final on)";
     "invalid-council" Error "council.toml names valid, unique delegates, a delegate as chair, and fields council knows";
     "invalid-process" Error "council.toml names an existing process document whose [rules] are valid";
-    "unknown-lint" Warning "[lints] and -D/-W/-A name known rules";
+    "unknown-lint" Warning "[lints] in council.toml names known rules (an unknown -D/-W/-A RULE is a usage error, exit 2)";
     "ballot-form" Error "a ballot holds a well-formed ranking, vote or recusal";
     "ballot-voter" Error "ballots are cast by delegates, in files named after them";
     "ballot-option" Error "a ranking names each option of its decision at most once, and no other";
