@@ -440,11 +440,11 @@ impl Git {
         let mut dirs = Vec::new();
         diff_level(&a, &b, "", &mut top, &mut dirs);
         const ROOTS: [&str; 3] = ["proposals", "decisions", "votes"];
-        out.extend(
-            top.into_iter().filter(|c| {
-                c.path == crate::model::council::FILE || ROOTS.contains(&c.path.as_str())
-            }),
-        );
+        out.extend(top.into_iter().filter(|c| {
+            c.path == crate::model::council::FILE
+                || ROOTS.contains(&c.path.as_str())
+                || crate::write::is_working_file(&c.path)
+        }));
         let mut stack: Vec<(String, Option<git2::Oid>, Option<git2::Oid>)> = dirs
             .into_iter()
             .filter(|(p, _, _)| ROOTS.contains(&p.as_str()))

@@ -244,6 +244,56 @@ fn is_temp(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(".tmp") && name.contains(".council-")
 }
 
+/// Whether a file name is one of a writer's own working files (lock, journal, temporary file):
+/// they live only while a command runs on one machine and never belong in a commit.
+pub fn is_working_file(name: &str) -> bool {
+    name == LOCK || name == JOURNAL || is_temp(name)
+}
+
+/// Whether a journal's step names only council's own files, as a writer writes them: a governed
+/// path, and a temporary file beside it named for it, through real folders of the repository
+/// (no `..`, no absolute path, no link). A journal is read from the working tree, which a pull
+/// request may have filled: without this a crafted one could move or delete any file.
+fn step_is_sound(root: &Path, step: &Step) -> bool {
+    let parts: Vec<&str> = step.path.split('/').collect();
+    let name_ok =
+        |n: &str| !n.is_empty() && n != "." && n != ".." && !n.contains('\\') && !n.contains('\0');
+    if !parts.iter().all(|n| name_ok(n)) {
+        return false;
+    }
+    let shape = match parts.as_slice() {
+        [f] => *f == crate::model::council::FILE,
+        ["proposals", f] => f.ends_with(".md"),
+        ["decisions", f] => f.ends_with(".toml"),
+        ["votes", _, f] => f.ends_with(".toml"),
+        _ => false,
+    };
+    if !shape {
+        return false;
+    }
+    // Every folder on the way is a real folder, not a link out of the repository (or is gone,
+    // as a ballot folder goes with its last ballot: then nothing is reached through it).
+    let mut dir = root.to_path_buf();
+    for part in &parts[..parts.len() - 1] {
+        dir.push(part);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_dir() => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => break,
+            _ => return false,
+        }
+    }
+    match &step.tmp {
+        None => true,
+        Some(tmp) => {
+            let (folder, name) = step.path.rsplit_once('/').unwrap_or(("", &step.path));
+            let (tmp_folder, tmp_name) = tmp.rsplit_once('/').unwrap_or(("", tmp));
+            tmp_folder == folder
+                && is_temp(tmp_name)
+                && tmp_name.starts_with(&format!(".{name}.council-"))
+        }
+    }
+}
+
 fn sync_dir(dir: &Path) -> Result<()> {
     fs::File::open(dir)
         .and_then(|d| d.sync_all())
@@ -338,6 +388,17 @@ fn recover(root: &Path) -> Result<Option<String>> {
                     path.display()
                 )
             })?;
+            if let Some(bad) = j.steps.iter().find(|s| !step_is_sound(root, s)) {
+                bail!(
+                    "{}: the journal names `{}`{}, which is not a file council writes there: nothing was carried out; a journal is never committed, so delete this one and see where it came from",
+                    path.display(),
+                    bad.path,
+                    bad.tmp
+                        .as_deref()
+                        .map(|t| format!(" (from `{t}`)"))
+                        .unwrap_or_default()
+                );
+            }
             for s in &j.steps {
                 s.carry_out(root)?;
             }
@@ -417,12 +478,22 @@ fn holder(text: &str) -> String {
     }
 }
 
-fn wait_limit() -> Duration {
-    std::env::var("COUNCIL_LOCK_TIMEOUT")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
+/// The wait `COUNCIL_LOCK_TIMEOUT` asks for (seconds, below a day); a value present but wrong
+/// is refused, never replaced by the default.
+fn wait_limit() -> Result<Duration> {
+    let Some(raw) = std::env::var_os("COUNCIL_LOCK_TIMEOUT") else {
+        return Ok(WAIT);
+    };
+    raw.to_str()
+        .and_then(|s| s.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0 && *s < 86_400.0)
-        .map_or(WAIT, Duration::from_secs_f64)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            anyhow!(
+                "COUNCIL_LOCK_TIMEOUT is {:?}: give the seconds to wait for another writer, from 0 to 86399",
+                raw.to_string_lossy()
+            )
+        })
 }
 
 impl Lock {
@@ -430,7 +501,7 @@ impl Lock {
     /// finishes any change a killed writer left. Says on stderr when it had to.
     pub fn acquire(root: &Path) -> Result<Lock> {
         let path = root.join(LOCK);
-        let limit = wait_limit();
+        let limit = wait_limit()?;
         let start = Instant::now();
         loop {
             let mut file = fs::OpenOptions::new()
@@ -654,21 +725,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::create_dir_all(root.join("votes/d")).unwrap();
-        fs::write(root.join("a.md"), "old a").unwrap();
-        fs::write(root.join(".a.md.council-1-0.tmp"), "new a").unwrap();
-        fs::write(root.join("b.md"), "new b").unwrap(); // renamed before the kill
+        fs::create_dir_all(root.join("proposals")).unwrap();
+        fs::write(root.join("proposals/a.md"), "old a").unwrap();
+        fs::write(root.join("proposals/.a.md.council-1-0.tmp"), "new a").unwrap();
+        fs::write(root.join("proposals/b.md"), "new b").unwrap(); // renamed before the kill
         fs::write(root.join("votes/d/ada.toml"), "ballot").unwrap();
         let j = Journal {
             pid: 1,
             command: "council test".into(),
             steps: vec![
                 Step {
-                    path: "b.md".into(),
-                    tmp: Some(".b.md.council-1-1.tmp".into()),
+                    path: "proposals/b.md".into(),
+                    tmp: Some("proposals/.b.md.council-1-1.tmp".into()),
                 },
                 Step {
-                    path: "a.md".into(),
-                    tmp: Some(".a.md.council-1-0.tmp".into()),
+                    path: "proposals/a.md".into(),
+                    tmp: Some("proposals/.a.md.council-1-0.tmp".into()),
                 },
                 Step {
                     path: "votes/d/ada.toml".into(),
@@ -680,8 +752,14 @@ mod tests {
         fs::write(root.join("votes/d/.bob.toml.council-9-0.tmp"), "orphan").unwrap();
         let said = recover(root).unwrap().unwrap();
         assert!(said.contains("council test"), "{said}");
-        assert_eq!(fs::read_to_string(root.join("a.md")).unwrap(), "new a");
-        assert_eq!(fs::read_to_string(root.join("b.md")).unwrap(), "new b");
+        assert_eq!(
+            fs::read_to_string(root.join("proposals/a.md")).unwrap(),
+            "new a"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("proposals/b.md")).unwrap(),
+            "new b"
+        );
         assert!(!root.join("votes/d").exists());
         assert!(!root.join(JOURNAL).exists());
         assert_eq!(recover(root).unwrap(), None);

@@ -2460,3 +2460,57 @@ fn a_base_dropped_by_a_rewrite_is_reported() {
         "{text}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A writer's own working files (lock, journal, temporary files), committed.
+
+/// A journal, committed with the temporary file it names, would have every checkout that runs
+/// council swap the file under review for another: history reports both files.
+#[test]
+fn a_committed_journal_swaps_a_file_in_every_checkout() {
+    attack!(g);
+    let tmp = "proposals/.0006-mirrors.md.council-4242-0.tmp";
+    let text = g.read("proposals/0006-mirrors.md");
+    g.write(tmp, text.replace("Mirror", "Mirror, swapped"));
+    g.write(
+        ".council.journal",
+        format!(
+            r#"{{"pid": 4242, "command": "council status", "steps": [{{"path": "proposals/0006-mirrors.md", "tmp": "{tmp}"}}]}}"#
+        ),
+    );
+    let c = g.commit(MALLORY, "2026-12-05", "notes");
+    g.caught(&c, &["non-regular-file"]);
+    let (_, _, text) = g.json(NOW, &["audit"]);
+    assert!(text.contains(".council.journal"), "{text}");
+}
+
+/// A journal that names files outside council's own is never carried out: running council in
+/// the checkout (as CI does) moves and deletes nothing.
+#[test]
+fn a_committed_journal_cannot_touch_files_outside_the_repository() {
+    let Some(g) = attack() else { return };
+    let victim = g.root.join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    g.write("votes/registry/.ada.toml.council-1-0.tmp", "x = 1\n");
+    g.symlink(g.root.to_str().unwrap(), "votes/outside");
+    for step in [
+        r#"{"path": "../victim.txt", "tmp": null}"#.to_owned(),
+        format!(r#"{{"path": "{}", "tmp": null}}"#, victim.display()),
+        r#"{"path": "votes/outside/victim.toml", "tmp": null}"#.to_owned(),
+        r#"{"path": "votes/registry/ada.toml", "tmp": "../victim.txt"}"#.to_owned(),
+        r#"{"path": "notes.txt", "tmp": null}"#.to_owned(),
+    ] {
+        g.write(
+            ".council.journal",
+            format!(r#"{{"pid": 1, "command": "council vote", "steps": [{step}]}}"#),
+        );
+        let before = g.read("votes/registry/ada.toml");
+        let out = g.council(NOW).args(["check"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{step}: {err}");
+        assert!(err.contains("not a file council writes there"), "{err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert_eq!(g.read("votes/registry/ada.toml"), before);
+        assert!(g.dir().join(".council.journal").exists());
+    }
+}

@@ -407,6 +407,19 @@ fn judge_changes<'a>(
             );
             continue;
         }
+        let name = ch.path.rsplit('/').next().unwrap_or(&ch.path);
+        if crate::write::is_working_file(name) && ch.new.is_some() {
+            j.report(
+                "non-regular-file",
+                &ch.path,
+                format!(
+                    "{} {}: a council command's lock, journal or temporary file, which lives only while the command runs and is never committed (a committed journal would move files in every checkout that runs council)",
+                    verb(ch),
+                    ch.path
+                ),
+            );
+            continue;
+        }
         if j.import {
             continue;
         }
