@@ -205,6 +205,15 @@ pub enum Command {
         #[command(flatten)]
         report: Report,
     },
+    /// Write the record as a static HTML site: proposals, decisions, delegates, digest, feeds
+    Render {
+        /// The folder to write (created; a previous render there is replaced, anything else refused)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Where the site will be served, for the feed, sitemap and links shared elsewhere
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff)
@@ -440,6 +449,7 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             &overrides,
         ),
         Command::Close { decision, commit } => cmd::close::run(ctx, &mut out, &decision, commit),
+        Command::Render { out: dir, base_url } => cmd::render::run(ctx, &mut out, dir, base_url),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "council", &mut out);
             Ok(Exit::Success)

@@ -12,6 +12,7 @@ pub mod git;
 pub mod history;
 pub mod lint;
 pub mod model;
+pub mod render;
 pub mod repo;
 pub mod sign;
 pub mod tally;
