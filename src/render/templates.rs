@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use minijinja::{Environment, Value as J, context};
+use minijinja::{AutoEscape, Environment, Value as J, context};
 use serde_json::{Value, json};
 
 use super::model::Site;
@@ -82,6 +82,32 @@ impl Theme {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.add_filter("truncate", truncate);
+        // HTML as minijinja escapes it; XML (feed, sitemap) escaped as XML, `/` left alone.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".xml") {
+                AutoEscape::Custom("xml")
+            } else if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() != AutoEscape::Custom("xml") {
+                return minijinja::escape_formatter(out, state, value);
+            }
+            if value.is_undefined() || value.is_none() {
+                return Ok(());
+            }
+            let text = value.to_string();
+            let text = if value.is_safe() {
+                text
+            } else {
+                xml_escape(&text)
+            };
+            out.write_str(&text).map_err(minijinja::Error::from)
+        });
+        env.add_filter("when", when);
         for (name, text) in TEMPLATES {
             let text = overrides.get(*name).cloned().unwrap_or((*text).to_owned());
             let origin = if overrides.contains_key(*name) {
@@ -123,6 +149,35 @@ fn truncate(s: String, n: Option<usize>) -> String {
         _ => cut,
     };
     format!("{}…", cut.trim_end())
+}
+
+/// An ISO 8601 UTC time (`2026-12-15T00:00:00Z`) as people read it: `2026-12-15 00:00 UTC`.
+fn when(s: String) -> String {
+    match chrono::DateTime::parse_from_rfc3339(&s) {
+        Ok(t) => t
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
+        Err(_) => s,
+    }
+}
+
+/// Text escaped for XML content and attributes.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A template error with its line.
