@@ -1,6 +1,7 @@
 //! Benchmarks (`cargo bench`): `check` over a generated repository of 10,000 proposals beside
 //! `cat` over the same files; `tally` of 1,000,000 ballots in memory; `tally` of a decision with
-//! 10,000 ballot files on disk. Prints wall times (best of several runs) and peak memory.
+//! 10,000 ballot files on disk; `render` of 10,000 proposals and 1,000 decisions, and of the
+//! worked example. Prints wall times (best of several runs) and peak memory.
 
 use std::path::Path;
 use std::process::Command;
@@ -559,6 +560,129 @@ fn bench_audit() {
     }
 }
 
+/// Adds 1,000 closed decisions to a repository from `generate`: topic-N's ten proposals
+/// compete in decision topic-N, five delegates vote on each. Returns the ballot files written.
+fn generate_decisions(dir: &Path, decisions: usize) -> usize {
+    let delegates = ["ada", "bob", "cy", "dee", "eve"];
+    let mut council = String::from("name = \"Bench\"\nprocess = 1\nchair = \"ada\"\n");
+    for d in delegates {
+        council.push_str(&format!(
+            "\n[[delegate]]\nid = \"{d}\"\nname = \"Delegate {d}\"\nemail = \"{d}@example.org\"\n"
+        ));
+    }
+    std::fs::write(dir.join("council.toml"), council).unwrap();
+    std::fs::create_dir_all(dir.join("decisions")).unwrap();
+    let mut ballots = 0;
+    for t in 0..decisions {
+        let topic = format!("topic-{t}");
+        let ids: Vec<usize> = (1..=10_000)
+            .filter(|id| id % decisions == t && *id != 1)
+            .collect();
+        let mut rec = format!(
+            "decision = \"{topic}\"\nopened = 2026-10-01T00:00:00Z\ncloses = 2026-10-15T00:00:00Z\nopened-by = \"ada\"\nchair = \"ada\"\n"
+        );
+        for id in &ids {
+            rec.push_str(&format!(
+                "\n[[option]]\nid = {id}\nfile = \"proposals/{id:04}-proposal-{id}.md\"\ntext = \"{:040x}\"\ntype = \"standards\"\nmajority = \"1:1\"\n",
+                id
+            ));
+        }
+        for d in delegates {
+            rec.push_str(&format!(
+                "\n[[elector]]\nid = \"{d}\"\nemail = \"{d}@example.org\"\n"
+            ));
+        }
+        rec.push_str("\n[rules]\nprocess = 1\nquorum = 0\nmin-ballots = \"majority\"\nclose-early = true\nconcerns-block = true\n");
+        let names: Vec<String> = ids.iter().map(|id| format!("{id:04}")).collect();
+        let outcome: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                format!(
+                    "\"{n}\" = \"{}\"",
+                    if i == 0 { "Accepted" } else { "Rejected" }
+                )
+            })
+            .collect();
+        rec.push_str(&format!(
+            "\n[closed]\nat = 2026-10-15T00:00:00Z\nstate = \"decided\"\nwinners = [\"{}\"]\noutcome = {{ {} }}\n",
+            names[0],
+            outcome.join(", ")
+        ));
+        std::fs::write(dir.join(format!("decisions/{topic}.toml")), rec).unwrap();
+        std::fs::create_dir_all(dir.join(format!("votes/{topic}"))).unwrap();
+        for (k, d) in delegates.iter().enumerate() {
+            let mut order = names.clone();
+            order.rotate_left(k % 2);
+            order.insert(order.len() / 2, "none".into());
+            let list: Vec<String> = order.iter().map(|o| format!("{o:?}")).collect();
+            std::fs::write(
+                dir.join(format!("votes/{topic}/{d}.toml")),
+                format!(
+                    "ranking = [{}]\ncomment = \"Ballot of {d}.\"\ncast = 2026-10-02T10:00:00Z\n",
+                    list.join(", ")
+                ),
+            )
+            .unwrap();
+            ballots += 1;
+        }
+    }
+    ballots
+}
+
+fn bench_render() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    generate(&repo, 10_000);
+    let ballots = generate_decisions(&repo, 1_000);
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=bench@example.org",
+            "commit",
+            "-q",
+            "-m",
+            "import",
+        ],
+    ] {
+        run(Command::new("git").args(args).current_dir(&repo));
+    }
+    let bin = env!("CARGO_BIN_EXE_council");
+    let out = tmp.path().join("site");
+    let (time, rss) = best_measured(|| {
+        let mut c = Command::new(bin);
+        c.args(["render", "-q", "--out"])
+            .arg(&out)
+            .current_dir(&repo);
+        c
+    });
+    let files = std::fs::read_dir(out.join("proposals")).unwrap().count();
+    println!(
+        "render of 10,000 proposals, 1,000 decisions and {ballots} ballots (one commit): {:.2} s (peak RSS {:.0} MiB); {files} proposal pages",
+        time.as_secs_f64(),
+        rss
+    );
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tmp.path().join("example");
+    let (time, rss) = best_measured(|| {
+        let mut c = Command::new(bin);
+        c.arg("-C")
+            .arg(example)
+            .args(["render", "-q", "--out"])
+            .arg(&out);
+        c
+    });
+    println!(
+        "render of the worked example (with its git history): {:.0} ms (peak RSS {:.0} MiB)",
+        time.as_secs_f64() * 1e3,
+        rss
+    );
+}
+
 fn main() {
     // `cargo bench -- NAME` runs the benchmarks whose name contains NAME.
     let filter: Vec<String> = std::env::args()
@@ -577,5 +701,8 @@ fn main() {
     }
     if want("audit") {
         bench_audit();
+    }
+    if want("render") {
+        bench_render();
     }
 }

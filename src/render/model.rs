@@ -210,7 +210,58 @@ impl Site {
             .collect();
 
         // Decisions, counted.
-        let all_decisions = decision::decisions(repo);
+        // Indexes, so that nothing below searches a list per proposal.
+        let by_path: HashMap<&str, &Proposal> = repo
+            .proposals
+            .iter()
+            .rev()
+            .map(|p| (p.file.as_str(), p))
+            .collect();
+        let records: HashMap<&str, &crate::model::record::Record> = repo
+            .records
+            .iter()
+            .rev()
+            .map(|r| (r.decision.as_str(), r))
+            .collect();
+        let mut ballots_of: HashMap<&str, Vec<&BallotFile>> = HashMap::new();
+        for b in &repo.ballots {
+            ballots_of.entry(b.decision.as_str()).or_default().push(b);
+        }
+        let voted: BTreeSet<(&str, &str)> = repo
+            .ballots
+            .iter()
+            .map(|b| (b.decision.as_str(), b.delegate.as_str()))
+            .collect();
+        let mut by_topic: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut replaced_by: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (i, info) in infos.iter().enumerate() {
+            if let Some(t) = &info.p.topic {
+                by_topic.entry(t.value.as_str()).or_default().push(i);
+            }
+            for r in &info.p.replaces {
+                replaced_by.entry(r.value).or_default().push(i);
+            }
+        }
+        // Every decision with a record, built as `decision::decisions` builds them.
+        let mut names: Vec<&str> = records.keys().copied().collect();
+        names.sort_unstable();
+        let all_decisions: Vec<Decision<'_>> = names
+            .into_iter()
+            .map(|name| {
+                let record = records[name];
+                Decision {
+                    name: name.to_owned(),
+                    record: Some(record),
+                    proposals: record
+                        .options
+                        .iter()
+                        .filter_map(|o| by_path.get(o.file.as_str()).copied())
+                        .collect(),
+                    ballots: ballots_of.get(name).cloned().unwrap_or_default(),
+                    casting: repo.castings.iter().find(|c| c.decision == name),
+                }
+            })
+            .collect();
         let tallies: HashMap<String, Tally> = all_decisions
             .iter()
             .filter(|d| d.record.is_some())
@@ -235,7 +286,7 @@ impl Site {
             let t = d.and_then(|d| tallies.get(d));
             let outcome = t.and_then(|t| {
                 let o = p.option()?;
-                let rec = repo.record(&t.decision)?;
+                let rec = records.get(t.decision.as_str())?;
                 rec.closed
                     .as_ref()
                     .and_then(|c| c.outcome.get(&o))
@@ -337,7 +388,7 @@ impl Site {
                 let p = info.p;
                 let d = info.decision.as_deref().and_then(|n| {
                     let t = tallies.get(n)?;
-                    let rec = repo.record(n)?;
+                    let rec = records.get(n)?;
                     let o = p.option();
                     Some(json!({
                         "name": n, "url": decision_url(n), "state": t.state.as_str(),
@@ -356,11 +407,12 @@ impl Site {
                         .collect()
                 });
                 let competing: Vec<Value> = p.topic.as_ref().map_or_else(Vec::new, |t| {
-                    infos
-                        .iter()
-                        .filter(|o| {
-                            o.url != info.url && o.p.topic.as_ref().is_some_and(|x| x.value == t.value)
-                        })
+                    by_topic
+                        .get(t.value.as_str())
+                        .into_iter()
+                        .flatten()
+                        .filter(|&&o| o != i)
+                        .map(|&o| &infos[o])
                         .map(|o| json!({"num": o.num, "title": o.p.title_str(), "url": o.url,
                                          "status": o.p.status_value().map(Status::as_str)}))
                         .collect()
@@ -408,7 +460,7 @@ impl Site {
                     "requires": p.requires.iter().map(|r| reference(r.value)).collect::<Vec<_>>(),
                     "replaces": p.replaces.iter().map(|r| reference(r.value)).collect::<Vec<_>>(),
                     "superseded_by": superseded_by,
-                    "replaced_by": infos.iter().filter(|o| p.id_value().is_some_and(|id| o.p.replaces.iter().any(|r| r.value == id)))
+                    "replaced_by": p.id_value().and_then(|id| replaced_by.get(&id)).into_iter().flatten().map(|&o| &infos[o])
                         .map(|o| json!({"num": o.num, "title": o.p.title_str(), "url": o.url})).collect::<Vec<_>>(),
                     "decision": d,
                     "competing": competing,
@@ -467,7 +519,7 @@ impl Site {
                     .filter(|r| r.elector(&del.id).is_some())
                     .map(|r| {
                         json!({"decision": r.decision, "url": decision_url(&r.decision),
-                               "voted": repo.ballots.iter().any(|b| b.decision == r.decision && b.delegate == del.id),
+                               "voted": voted.contains(&(r.decision.as_str(), del.id.as_str())),
                                "state": tallies.get(&r.decision).map(|t| t.state.as_str())})
                     })
                     .collect();
@@ -501,7 +553,7 @@ impl Site {
             .iter()
             .map(|(t, ps)| {
                 let url = format!("topics/{}.html", page_name(t));
-                let recorded = repo.record(t).map(|_| decision_url(t));
+                let recorded = records.get(t.as_str()).map(|_| decision_url(t));
                 (
                     url.clone(),
                     json!({"name": t, "url": url, "proposals": ps, "decision_url": recorded,
@@ -841,8 +893,10 @@ fn decision_page(
         .options
         .iter()
         .map(|o| {
-            let current = repo
-                .proposal_at(&o.file)
+            let current = d
+                .proposals
+                .iter()
+                .find(|p| p.file == o.file)
                 .map(|p| crate::git::blob_id(p.source.as_bytes()));
             let mut v = reference(o.id);
             if let Value::Object(m) = &mut v {

@@ -93,6 +93,11 @@
         apply(nums);
       });
     }
+    // A filter can be shared as a link: index.html?status=Voting&text=lockfile
+    var params = new URLSearchParams(window.location.search);
+    ["status", "type", "topic", "author", "text"].forEach(function (k) {
+      if (params.has(k)) { form.elements[k].value = params.get(k); }
+    });
     form.addEventListener("input", run);
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
     run();
