@@ -11,7 +11,6 @@ pub mod markdown;
 pub mod model;
 pub mod templates;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -49,8 +48,7 @@ pub fn render(root: &Path, repo: &Repo, req: &Request) -> Result<Summary> {
     let theme = templates::Theme::load(root)?;
     let history = history::History::read(root)?;
     let site = model::Site::build(repo, &history, req.now, base_url.clone());
-    let files = templates::render_site(&theme, &site)?;
-    write_site(&req.out, &files)
+    write_site(&req.out, |sink| templates::render_site(&theme, &site, sink))
 }
 
 /// The base URL, ending in `/`; only http(s).
@@ -133,9 +131,10 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes the site: every file into a fresh folder beside `out`, then that folder in place of
-/// `out` (a previous render is removed only once the new one is complete).
-fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Summary> {
+/// Writes the site: every file into a fresh folder beside `out` (`fill` writes them into the
+/// sink it is given), then that folder in place of `out` (a previous render is removed only
+/// once the new one is complete; a failed render leaves it as it was).
+fn write_site(out: &Path, fill: impl FnOnce(&templates::Sink) -> Result<()>) -> Result<Summary> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -149,42 +148,12 @@ fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Summary> 
     let tmp = parent.join(format!(".{name}.council-{pid}.tmp"));
     let old = parent.join(format!(".{name}.council-{pid}.old"));
     let _ = fs::remove_dir_all(&tmp);
-    let result = (|| -> Result<Summary> {
-        let mut summary = Summary::default();
-        let mut dirs: std::collections::BTreeSet<PathBuf> = Default::default();
-        for rel in files.keys() {
-            if let Some(d) = Path::new(rel).parent() {
-                dirs.insert(tmp.join(d));
-            }
-        }
-        dirs.insert(tmp.clone());
-        for d in &dirs {
-            fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-        }
-        let list: Vec<(&String, &Vec<u8>)> = files.iter().collect();
-        let written = crate::repo::parallel_map(&list, |(rel, bytes)| {
-            fs::write(tmp.join(rel), bytes)
-                .with_context(|| format!("cannot write {}", tmp.join(rel).display()))
-        });
-        for w in written {
-            w?;
-        }
-        for (rel, bytes) in files {
-            summary.files += 1;
-            summary.bytes += bytes.len() as u64;
-            if rel.ends_with(".html") {
-                summary.pages += 1;
-            }
-        }
-        Ok(summary)
-    })();
-    let summary = match result {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
+    fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let sink = templates::Sink::new(&tmp);
+    if let Err(e) = fill(&sink) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
     if fs::symlink_metadata(out).is_ok() {
         fs::rename(out, &old).with_context(|| format!("cannot replace {}", out.display()))?;
     }
@@ -194,5 +163,5 @@ fn write_site(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Summary> 
         return Err(e).with_context(|| format!("cannot write {}", out.display()));
     }
     let _ = fs::remove_dir_all(&old);
-    Ok(summary)
+    Ok(sink.summary())
 }

@@ -381,10 +381,10 @@ impl Site {
         events.sort_by_key(|e| std::cmp::Reverse(e.0));
 
         // Proposal pages.
-        let proposal_pages: Vec<(String, Value)> = infos
-            .iter()
-            .enumerate()
-            .map(|(i, info)| {
+        let numbered: Vec<(usize, &Info<'_>)> = infos.iter().enumerate().collect();
+        let proposal_pages: Vec<(String, Value)> = crate::repo::parallel_map(
+            &numbered,
+            |&(i, info)| {
                 let p = info.p;
                 let d = info.decision.as_deref().and_then(|n| {
                     let t = tallies.get(n)?;
@@ -413,25 +413,30 @@ impl Site {
                         .flatten()
                         .filter(|&&o| o != i)
                         .map(|&o| &infos[o])
-                        .map(|o| json!({"num": o.num, "title": o.p.title_str(), "url": o.url,
-                                         "status": o.p.status_value().map(Status::as_str)}))
+                        .map(|o| {
+                            json!({"num": o.num, "title": o.p.title_str(), "url": o.url,
+                                         "status": o.p.status_value().map(Status::as_str)})
+                        })
                         .collect()
                 });
-                let year = p
-                    .created
-                    .as_ref()
-                    .map(|c| c.value.format("%Y").to_string());
+                let year = p.created.as_ref().map(|c| c.value.format("%Y").to_string());
                 let authors: Vec<Value> = p.authors.iter().map(|a| author(&a.value)).collect();
                 let bib_key = format!("council{}", info.num);
                 let bibtex = format!(
                     "@misc{{{bib_key},\n  title = {{{{{}: {}}}}},\n  author = {{{}}},\n  year = {{{}}},\n  note = {{{}, status {}}},\n  howpublished = {{\\url{{{}}}}}\n}}",
                     info.num,
                     bib_escape(p.title_str()),
-                    p.authors.iter().map(|a| bib_escape(&author_name(&a.value))).collect::<Vec<_>>().join(" and "),
+                    p.authors
+                        .iter()
+                        .map(|a| bib_escape(&author_name(&a.value)))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
                     year.clone().unwrap_or_default(),
                     bib_escape(&repo.council.name),
                     p.status_value().map_or("?", Status::as_str),
-                    base_url.as_ref().map_or_else(|| info.url.clone(), |b| format!("{b}{}", info.url)),
+                    base_url
+                        .as_ref()
+                        .map_or_else(|| info.url.clone(), |b| format!("{b}{}", info.url)),
                 );
                 let csl = json!([{
                     "id": bib_key, "type": "report",
@@ -447,7 +452,8 @@ impl Site {
                 }]);
                 let superseded_by = p.superseded_by.as_ref().map(|s| reference(s.value));
                 let link_field = |v: &Option<crate::model::tomlv::Sp<String>>| {
-                    v.as_ref().map(|s| json!({"text": s.value, "link": web_link(&s.value)}))
+                    v.as_ref()
+                        .map(|s| json!({"text": s.value, "link": web_link(&s.value)}))
                 };
                 let page = json!({
                     "p": list[i],
@@ -474,8 +480,8 @@ impl Site {
                     "description": info.body.abstract_text,
                 });
                 (info.url.clone(), page)
-            })
-            .collect();
+            },
+        );
 
         // Decision pages.
         let mut decision_pages = Vec::new();

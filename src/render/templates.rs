@@ -193,8 +193,8 @@ fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// Every file of the site, by path.
-pub fn render_site(theme: &Theme, site: &Site) -> Result<BTreeMap<String, Vec<u8>>> {
+/// Renders every file of the site into `sink`.
+pub fn render_site(theme: &Theme, site: &Site, sink: &Sink) -> Result<()> {
     let meta = json!({
         "name": site.name,
         "base_url": site.base_url,
@@ -217,8 +217,6 @@ pub fn render_site(theme: &Theme, site: &Site) -> Result<BTreeMap<String, Vec<u8
             },
         )
     };
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-
     // The proposal pages, in parallel: most of the work.
     let rendered = crate::repo::parallel_map(&site.proposals, |(path, v)| {
         let title = format!(
@@ -227,12 +225,10 @@ pub fn render_site(theme: &Theme, site: &Site) -> Result<BTreeMap<String, Vec<u8
             v["p"]["title"].as_str().unwrap_or("")
         );
         let desc = v["description"].as_str().unwrap_or("");
-        page("proposal.html", path, &title, desc, J::from_serialize(v)).map(|s| (path.clone(), s))
+        let html = page("proposal.html", path, &title, desc, J::from_serialize(v))?;
+        sink.put(path, html.as_bytes())
     });
-    for r in rendered {
-        let (path, html) = r?;
-        files.insert(path, html.into_bytes());
-    }
+    rendered.into_iter().collect::<Result<()>>()?;
     let decisions = crate::repo::parallel_map(&site.decisions, |(path, v)| {
         let title = format!("Decision {}", v["name"].as_str().unwrap_or(""));
         let desc = format!(
@@ -240,12 +236,10 @@ pub fn render_site(theme: &Theme, site: &Site) -> Result<BTreeMap<String, Vec<u8
             v["name"].as_str().unwrap_or(""),
             v["state"].as_str().unwrap_or("")
         );
-        page("decision.html", path, &title, &desc, J::from_serialize(v)).map(|s| (path.clone(), s))
+        let html = page("decision.html", path, &title, &desc, J::from_serialize(v))?;
+        sink.put(path, html.as_bytes())
     });
-    for r in decisions {
-        let (path, html) = r?;
-        files.insert(path, html.into_bytes());
-    }
+    decisions.into_iter().collect::<Result<()>>()?;
     for (path, v) in &site.delegates {
         let title = format!("Delegate {}", v["name"].as_str().unwrap_or(""));
         let html = page(
@@ -255,7 +249,7 @@ pub fn render_site(theme: &Theme, site: &Site) -> Result<BTreeMap<String, Vec<u8
             "A delegate's term and ballots.",
             J::from_serialize(v),
         )?;
-        files.insert(path.clone(), html.into_bytes());
+        sink.put(path, html.as_bytes())?;
     }
     for (path, v) in &site.topics {
         let title = format!("Topic {}", v["name"].as_str().unwrap_or(""));
@@ -266,7 +260,7 @@ pub fn render_site(theme: &Theme, site: &Site) -> Result<BTreeMap<String, Vec<u8
             "The proposals competing on one topic, side by side.",
             J::from_serialize(v),
         )?;
-        files.insert(path.clone(), html.into_bytes());
+        sink.put(path, html.as_bytes())?;
     }
     let lists: [(&str, &str, &str, &str, Value); 8] = [
         (
@@ -328,45 +322,87 @@ pub fn render_site(theme: &Theme, site: &Site) -> Result<BTreeMap<String, Vec<u8
     ];
     for (template, path, title, desc, data) in lists {
         let html = page(template, path, title, desc, J::from_serialize(&data))?;
-        files.insert(path.to_owned(), html.into_bytes());
+        sink.put(path, html.as_bytes())?;
     }
     let feed = theme.render(
         "feed.xml",
         context! { site => meta.clone(), events => J::from_serialize(&site.events),
         updated => site.events.first().and_then(|e| e["iso"].as_str()).unwrap_or(&site.generated) },
     )?;
-    files.insert("feed.xml".into(), feed.into_bytes());
-    let pages: Vec<&String> = files
-        .keys()
+    sink.put("feed.xml", feed.as_bytes())?;
+    let mut pages: Vec<String> = sink
+        .paths
+        .lock()
+        .map_err(|_| anyhow::anyhow!("a render thread failed"))?
+        .iter()
         .filter(|k| k.ends_with(".html") && *k != "404.html")
+        .cloned()
         .collect();
+    pages.sort();
     let sitemap = theme.render(
         "sitemap.xml",
         context! { site => meta.clone(), pages => pages },
     )?;
-    files.insert("sitemap.xml".into(), sitemap.into_bytes());
-    files.insert(
-        "index.json".into(),
-        serde_json::to_vec_pretty(&site.index_json)?,
-    );
-    files.insert(
-        "decisions.json".into(),
-        serde_json::to_vec_pretty(&site.decisions_json)?,
-    );
+    sink.put("sitemap.xml", sitemap.as_bytes())?;
+    sink.put("index.json", &serde_json::to_vec(&site.index_json)?)?;
+    sink.put("decisions.json", &serde_json::to_vec(&site.decisions_json)?)?;
     // A script, not JSON: browsers load scripts from file:// where they refuse fetch().
     let mut search = b"window.COUNCIL_SEARCH=".to_vec();
     search.extend(script_safe(&serde_json::to_string(&site.search)?).into_bytes());
     search.extend(b";\n");
-    files.insert("search-index.js".into(), search);
+    sink.put("search-index.js", &search)?;
     for (name, text) in &theme.assets {
-        files.insert(name.clone(), text.clone().into_bytes());
+        sink.put(name, text.as_bytes())?;
     }
-    files.insert(
-        super::MARKER.into(),
-        b"This folder was written by `council render`; the next render replaces it whole.\n"
-            .to_vec(),
-    );
-    Ok(files)
+    sink.put(
+        super::MARKER,
+        b"This folder was written by `council render`; the next render replaces it whole.\n",
+    )
+}
+
+/// Where the site's files go: a folder, written file by file as they are rendered (from
+/// several threads), counted.
+pub struct Sink {
+    dir: std::path::PathBuf,
+    paths: std::sync::Mutex<Vec<String>>,
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl Sink {
+    pub fn new(dir: &Path) -> Sink {
+        Sink {
+            dir: dir.to_path_buf(),
+            paths: Default::default(),
+            bytes: Default::default(),
+        }
+    }
+
+    /// Writes the file at `rel` (a `/`-separated path inside the site).
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        self.bytes
+            .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        self.paths
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a render thread failed"))?
+            .push(rel.to_owned());
+        Ok(())
+    }
+
+    /// The summary of what was written.
+    pub fn summary(&self) -> super::Summary {
+        let paths = self.paths.lock().map(|p| p.clone()).unwrap_or_default();
+        super::Summary {
+            pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+            files: paths.len(),
+            bytes: self.bytes.load(std::sync::atomic::Ordering::Relaxed),
+        }
+    }
 }
 
 /// JSON made safe inside a script: no `</script>` or HTML comment openers, and no line
