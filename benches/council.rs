@@ -1,6 +1,7 @@
 //! Benchmarks (`cargo bench`): `check` over a generated repository of 10,000 proposals beside
 //! `cat` over the same files; `tally` of 1,000,000 ballots in memory; `tally` of a decision with
-//! 10,000 ballot files on disk. Prints wall times (best of several runs) and peak memory.
+//! 10,000 ballot files on disk; `render` of 10,000 proposals and 1,000 decisions, and of the
+//! worked example. Prints wall times (best of several runs) and peak memory.
 
 use std::path::Path;
 use std::process::Command;
@@ -64,6 +65,11 @@ fn run(cmd: &mut Command) {
 const BODY: &str = "\n## Abstract\n\nA paragraph that says what this proposal does, long enough to look like the real thing, with a [link](0001-process.md) and `code`.\n\n## Motivation\n\nWhy it matters. Several sentences of motivation follow here, as they would in a real proposal of a real community.\n\n## Rationale\n\nThe design, weighed against others.\n\n## Specification\n\n1. First rule.\n2. Second rule.\n\n```toml\nkey = \"value\"\n```\n\n## Backwards Compatibility\n\nNone.\n\n## Security Implications\n\nNone known.\n\n## Reference Implementation\n\nSee the prototype.\n\n## Rejected Ideas\n\nMany.\n";
 
 fn generate(dir: &Path, proposals: usize) -> u64 {
+    generate_topics(dir, proposals, 100)
+}
+
+/// Writes `proposals` proposals; proposal N is on topic `topic-{N % topics}`.
+fn generate_topics(dir: &Path, proposals: usize, topics: usize) -> u64 {
     std::fs::create_dir_all(dir.join("proposals")).unwrap();
     std::fs::write(
         dir.join("council.toml"),
@@ -79,7 +85,7 @@ fn generate(dir: &Path, proposals: usize) -> u64 {
         };
         let text = format!(
             "+++\nid = {id}\ntitle = \"Proposal number {id}\"\nauthors = [\"Ada Lovelace <ada@example.org>\"]\nstatus = \"{status}\"\ntype = \"{kind}\"\ntopic = \"topic-{}\"\ncreated = 2026-11-20\ndiscussions-to = \"https://discuss.example.org/t/{id}\"\n{extra}+++\n{}",
-            id % 100,
+            id % topics,
             if id == 1 {
                 "\n## Abstract\n\nA.\n\n## Motivation\n\nM.\n\n## Specification\n\nS.\n"
             } else {
@@ -577,6 +583,158 @@ fn bench_audit() {
     }
 }
 
+/// Adds 1,000 closed decisions to a repository from `generate_topics`: topic-N's ten proposals
+/// compete in decision topic-N, five delegates vote on each. Returns the ballot files written.
+fn generate_decisions(dir: &Path, decisions: usize) -> usize {
+    let delegates = ["ada", "bob", "cy", "dee", "eve"];
+    let mut council = String::from("name = \"Bench\"\nprocess = 1\nchair = \"ada\"\n");
+    for d in delegates {
+        council.push_str(&format!(
+            "\n[[delegate]]\nid = \"{d}\"\nname = \"Delegate {d}\"\nemail = \"{d}@example.org\"\n"
+        ));
+    }
+    std::fs::write(dir.join("council.toml"), council).unwrap();
+    std::fs::create_dir_all(dir.join("decisions")).unwrap();
+    let mut ballots = 0;
+    for t in 0..decisions {
+        let topic = format!("topic-{t}");
+        let ids: Vec<usize> = (1..=10_000)
+            .filter(|id| id % decisions == t && *id != 1)
+            .collect();
+        let mut rec = format!(
+            "decision = \"{topic}\"\nopened = 2026-10-01T00:00:00Z\ncloses = 2026-10-15T00:00:00Z\nopened-by = \"ada\"\nchair = \"ada\"\n"
+        );
+        for id in &ids {
+            rec.push_str(&format!(
+                "\n[[option]]\nid = {id}\nfile = \"proposals/{id:04}-proposal-{id}.md\"\ntext = \"{:040x}\"\ntype = \"standards\"\nmajority = \"1:1\"\n",
+                id
+            ));
+        }
+        for d in delegates {
+            rec.push_str(&format!(
+                "\n[[elector]]\nid = \"{d}\"\nemail = \"{d}@example.org\"\n"
+            ));
+        }
+        rec.push_str("\n[rules]\nprocess = 1\nquorum = 0\nmin-ballots = \"majority\"\nclose-early = true\nconcerns-block = true\n");
+        let names: Vec<String> = ids.iter().map(|id| format!("{id:04}")).collect();
+        let outcome: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                format!(
+                    "\"{n}\" = \"{}\"",
+                    if i == 0 { "Accepted" } else { "Rejected" }
+                )
+            })
+            .collect();
+        rec.push_str(&format!(
+            "\n[closed]\nat = 2026-10-15T00:00:00Z\nstate = \"decided\"\nwinners = [\"{}\"]\noutcome = {{ {} }}\n",
+            names[0],
+            outcome.join(", ")
+        ));
+        std::fs::write(dir.join(format!("decisions/{topic}.toml")), rec).unwrap();
+        std::fs::create_dir_all(dir.join(format!("votes/{topic}"))).unwrap();
+        for (k, d) in delegates.iter().enumerate() {
+            let mut order = names.clone();
+            order.rotate_left(k % 2);
+            order.insert(order.len() / 2, "none".into());
+            let list: Vec<String> = order.iter().map(|o| format!("{o:?}")).collect();
+            std::fs::write(
+                dir.join(format!("votes/{topic}/{d}.toml")),
+                format!(
+                    "ranking = [{}]\ncomment = \"Ballot of {d}.\"\ncast = 2026-10-02T10:00:00Z\n",
+                    list.join(", ")
+                ),
+            )
+            .unwrap();
+            ballots += 1;
+        }
+    }
+    ballots
+}
+
+/// The CPU time (user and system) a command takes: on a machine shared with other work, the
+/// wall time says more about the neighbours than about the command.
+#[allow(clippy::zombie_processes)] // wait4 below reaps the child
+fn cpu_time(cmd: &mut Command) -> Duration {
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut status = 0;
+    // SAFETY: waits for our own child; rusage is plain data filled in by the kernel.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+fn bench_render() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    generate_topics(&repo, 10_000, 1_000);
+    let ballots = generate_decisions(&repo, 1_000);
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=bench@example.org",
+            "commit",
+            "-q",
+            "-m",
+            "import",
+        ],
+    ] {
+        run(Command::new("git").args(args).current_dir(&repo));
+    }
+    let bin = env!("CARGO_BIN_EXE_council");
+    let out = tmp.path().join("site");
+    let (time, rss) = best_measured(|| {
+        let mut c = Command::new(bin);
+        c.args(["render", "-q", "--out"])
+            .arg(&out)
+            .current_dir(&repo);
+        c
+    });
+    let cpu = (0..RUNS)
+        .map(|_| {
+            cpu_time(
+                Command::new(bin)
+                    .args(["render", "-q", "--out"])
+                    .arg(&out)
+                    .current_dir(&repo),
+            )
+        })
+        .min()
+        .unwrap();
+    let files = std::fs::read_dir(out.join("proposals")).unwrap().count();
+    println!(
+        "render of 10,000 proposals, 1,000 decisions and {ballots} ballots (one commit): {:.2} s wall, {:.2} s CPU (user + system, over 2 threads) (peak RSS {:.0} MiB); {files} proposal pages",
+        time.as_secs_f64(),
+        cpu.as_secs_f64(),
+        rss
+    );
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tmp.path().join("example");
+    let (time, rss) = best_measured(|| {
+        let mut c = Command::new(bin);
+        c.arg("-C")
+            .arg(example)
+            .args(["render", "-q", "--out"])
+            .arg(&out);
+        c
+    });
+    println!(
+        "render of the worked example (with its git history): {:.0} ms (peak RSS {:.0} MiB)",
+        time.as_secs_f64() * 1e3,
+        rss
+    );
+}
+
 fn main() {
     // `cargo bench -- NAME` runs the benchmarks whose name contains NAME.
     let filter: Vec<String> = std::env::args()
@@ -595,5 +753,8 @@ fn main() {
     }
     if want("audit") {
         bench_audit();
+    }
+    if want("render") {
+        bench_render();
     }
 }

@@ -279,6 +279,18 @@ pub enum Command {
         #[command(flatten)]
         report: Report,
     },
+    /// Write the record as a static HTML site: proposals, decisions, delegates, digest, feeds
+    #[command(
+        after_help = "Examples:\n  council render --out site            # then open site/index.html\n  council render --out public --base-url https://example.org/council/"
+    )]
+    Render {
+        /// The folder to write (created; a previous render there is replaced, anything else refused)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Where the site will be served, for the feed, sitemap and links shared elsewhere
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Print shell completions
     #[command(
         after_help = "Example:\n  council completions bash > ~/.local/share/bash-completion/completions/council"
@@ -567,6 +579,7 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
             &overrides,
         ),
         Command::Close { decision, commit } => cmd::close::run(ctx, &mut out, &decision, commit),
+        Command::Render { out: dir, base_url } => cmd::render::run(ctx, &mut out, dir, base_url),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "council", &mut out);
             Ok(Exit::Success)

@@ -671,6 +671,35 @@ impl Git {
         Some((String::from_utf8_lossy(&sig).into_owned(), data.to_vec()))
     }
 
+    /// HEAD's first-parent history, oldest first, each commit with the governed files it
+    /// changed against its first parent (every governed file for the first commit). A
+    /// change counts as made by the first-parent commit that brought it (SPEC section 7), so
+    /// this is what dates events for readers: `council render`'s timelines and feed. An unborn
+    /// HEAD has no history; a shallow clone's stops at its boundary.
+    pub fn first_parent_changes(&self) -> Result<Vec<(CommitInfo, Vec<Change>)>> {
+        let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) else {
+            return Ok(Vec::new());
+        };
+        let mut chain = vec![self.commit(ObjectId(head.id()))?];
+        loop {
+            let last = chain.last().expect("non-empty");
+            let parent = match last.parents.first() {
+                Some(p) if !last.shallow_boundary => *p,
+                _ => break,
+            };
+            chain.push(self.commit(parent)?);
+        }
+        chain.reverse();
+        let mut out = Vec::with_capacity(chain.len());
+        let mut before: Option<ObjectId> = None;
+        for c in chain {
+            let changes = self.diff(before, c.id)?;
+            before = Some(c.id);
+            out.push((c, changes));
+        }
+        Ok(out)
+    }
+
     /// The commits that changed the file at `rel`, newest first, with its id after each.
     pub fn file_history(&self, rel: &str) -> Result<Vec<(CommitInfo, Option<ObjectId>)>> {
         let full = self.full(rel);

@@ -13,6 +13,7 @@ pub mod history;
 pub mod lint;
 pub mod manpage;
 pub mod model;
+pub mod render;
 pub mod repo;
 pub mod sign;
 pub mod tally;

@@ -83,7 +83,7 @@ fn man_writes_one_page_per_command_with_exit_status_and_environment() {
         .arg(&dir)
         .assert()
         .success()
-        .stdout(predicates::str::contains("wrote 15 man pages"));
+        .stdout(predicates::str::contains("wrote 16 man pages"));
     let mut pages: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -9,6 +9,7 @@ pub mod init;
 pub mod list;
 pub mod new;
 pub mod open;
+pub mod render;
 pub mod show;
 pub mod status;
 pub mod tally;

@@ -1,0 +1,49 @@
+//! `council render`: the record as a static site (see [`crate::render`] and docs/render.md).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::Exit;
+use crate::cmd::Ctx;
+use crate::repo::Repo;
+
+pub fn run(ctx: &Ctx, out: &mut dyn Write, dir: PathBuf, base_url: Option<String>) -> Result<Exit> {
+    let root = ctx.root()?;
+    let repo = Repo::load(&root)?;
+    repo.require_valid_council()?;
+    let dir = if dir.is_absolute() {
+        dir
+    } else {
+        std::env::current_dir()?.join(dir)
+    };
+    let req = crate::render::Request {
+        out: dir.clone(),
+        base_url,
+        now: ctx.now,
+    };
+    let started = std::time::Instant::now();
+    let summary = crate::render::render(&root, &repo, &req)?;
+    if !ctx.quiet {
+        writeln!(
+            out,
+            "rendered {} pages ({} files, {:.1} MB) into {} in {:.2} s; open {}",
+            summary.pages,
+            summary.files,
+            summary.bytes as f64 / 1e6,
+            dir.display(),
+            started.elapsed().as_secs_f64(),
+            dir.join("index.html").display()
+        )?;
+        let problems = repo.diagnostics.len();
+        if problems > 0 {
+            writeln!(
+                out,
+                "note: {problems} file problem{} found while reading the repository; `council check` lists them (files that could not be read are not in the site)",
+                if problems == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,144 @@
+//! What git says about the record, for readers: when each proposal appeared and changed status,
+//! when it was last modified, and when each vote was opened and closed. All git contact is in
+//! [`crate::git`]; this only interprets the first-parent history it returns.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::git::{CommitInfo, Git};
+use crate::model::proposal::Proposal;
+use crate::model::record;
+
+/// One commit, as a page shows it.
+#[derive(Clone, Debug)]
+pub struct Stamp {
+    pub commit: String,
+    pub short: String,
+    pub date: DateTime<FixedOffset>,
+    pub author: String,
+    pub summary: String,
+}
+
+impl Stamp {
+    fn of(c: &CommitInfo) -> Stamp {
+        Stamp {
+            commit: c.id.to_string(),
+            short: c.short(),
+            date: c.committed,
+            author: c.author.clone(),
+            summary: c.summary.clone(),
+        }
+    }
+}
+
+/// A proposal's status at one commit: `from` is `None` where the file appeared.
+#[derive(Clone, Debug)]
+pub struct StatusChange {
+    pub from: Option<String>,
+    pub to: String,
+    pub at: Stamp,
+}
+
+/// One proposal file's history.
+#[derive(Clone, Debug, Default)]
+pub struct FileHistory {
+    pub added: Option<Stamp>,
+    pub modified: Option<Stamp>,
+    pub statuses: Vec<StatusChange>,
+}
+
+/// Everything read from git, by path.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Whether there was a git history at all.
+    pub available: bool,
+    pub shallow: bool,
+    pub files: HashMap<String, FileHistory>,
+    /// Each decision record's first commit (the vote opened) and the commit that added
+    /// `[closed]`.
+    pub opened: HashMap<String, Stamp>,
+    pub closed: HashMap<String, Stamp>,
+    /// HEAD's commit, for the "check it yourself" box.
+    pub head: Option<Stamp>,
+}
+
+impl History {
+    /// Reads the history of the repository at `root`; an empty history where there is no git
+    /// repository (a plain directory renders without dates from git).
+    pub fn read(root: &Path) -> anyhow::Result<History> {
+        let Ok(git) = Git::open(root) else {
+            return Ok(History::default());
+        };
+        let log = git.first_parent_changes()?;
+        let mut h = History {
+            available: true,
+            shallow: git.is_shallow(),
+            ..History::default()
+        };
+        let status_of = |path: &str, blob| -> Option<String> {
+            let text = crate::repo::decode(git.blob(blob).ok()?).ok()?;
+            let p = Proposal::parse_front_matter(path, text)?;
+            p.status.map(|s| s.value.to_string())
+        };
+        let mut current: HashMap<String, Option<String>> = HashMap::new();
+        for (commit, changes) in &log {
+            let stamp = Stamp::of(commit);
+            for c in changes {
+                if let Some(name) = c.path.strip_prefix("proposals/") {
+                    if !name.ends_with(".md") || name.contains('/') {
+                        continue;
+                    }
+                    let Some(new) = c.new else {
+                        current.remove(&c.path);
+                        continue;
+                    };
+                    let status = status_of(&c.path, new.id);
+                    let f = h.files.entry(c.path.clone()).or_default();
+                    if f.added.is_none() {
+                        f.added = Some(stamp.clone());
+                    }
+                    f.modified = Some(stamp.clone());
+                    let before = current.insert(c.path.clone(), status.clone()).flatten();
+                    if let Some(to) = status
+                        && before.as_ref() != Some(&to)
+                    {
+                        f.statuses.push(StatusChange {
+                            from: before,
+                            to,
+                            at: stamp.clone(),
+                        });
+                    }
+                } else if let Some(name) = c.path.strip_prefix(&format!("{}/", record::DIR)) {
+                    let Some(decision) = name.strip_suffix(".toml") else {
+                        continue;
+                    };
+                    match (c.old, c.new) {
+                        (None, Some(_)) => {
+                            h.opened.insert(decision.to_owned(), stamp.clone());
+                            h.closed.remove(decision);
+                        }
+                        (Some(_), Some(new)) => {
+                            let closed = git
+                                .blob(new.id)
+                                .ok()
+                                .and_then(|b| crate::repo::decode(b).ok())
+                                .is_some_and(|t| t.lines().any(|l| l.trim() == "[closed]"));
+                            if closed && !h.closed.contains_key(decision) {
+                                h.closed.insert(decision.to_owned(), stamp.clone());
+                            }
+                        }
+                        (Some(_), None) => {
+                            h.opened.remove(decision);
+                            h.closed.remove(decision);
+                        }
+                        (None, None) => {}
+                    }
+                }
+            }
+        }
+        h.head = log.last().map(|(c, _)| Stamp::of(c));
+        Ok(h)
+    }
+}

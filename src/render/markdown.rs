@@ -1,0 +1,252 @@
+//! A proposal's markdown as safe HTML: comrak with GitHub's extensions, raw HTML escaped, every
+//! link checked (http(s), mailto, or relative to a page the site has), headings given ids for
+//! the table of contents.
+
+use comrak::nodes::{NodeLink, NodeValue};
+use comrak::{Arena, Options};
+
+/// A heading of the body, for the table of contents.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+/// The body as HTML, its headings, its abstract (the first paragraph of `## Abstract`, as plain
+/// text) and its words for the search index.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<Heading>,
+    pub abstract_html: String,
+    pub abstract_text: String,
+    pub text: String,
+}
+
+fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.header_id_prefix = Some(String::new());
+    // Raw HTML in a proposal is shown as text, never passed through.
+    o.render.r#unsafe = false;
+    o.render.escape = true;
+    o
+}
+
+/// Whether `url` may stand in a link of the site: http(s), mailto, or relative (no scheme).
+pub fn safe_url(url: &str) -> bool {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+    {
+        return true;
+    }
+    // A relative URL has no scheme: no `:` before the first `/`, `?` or `#`. Browsers ignore
+    // tabs and newlines inside a scheme, and `//host` leaves the site.
+    if u.starts_with("//") || u.starts_with("\\") || u.chars().any(char::is_control) {
+        return false;
+    }
+    let head = u.split(['/', '?', '#']).next().unwrap_or("");
+    !head.contains(':')
+}
+
+/// Where a relative link in a proposal points in the site: a link to another proposal's file
+/// (`0002-slug.md`, `./0002-slug.md`, `../proposals/0002-slug.md`) becomes its page; an anchor
+/// stays; anything else relative (a file of the repository the site does not hold) is `None`.
+fn rewrite_relative(url: &str, known: &dyn Fn(u32) -> bool) -> Option<String> {
+    if url.starts_with('#') {
+        return Some(url.to_owned());
+    }
+    let (path, frag) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (url, None),
+    };
+    let name = path
+        .strip_prefix("./")
+        .or_else(|| path.strip_prefix("../proposals/"))
+        .unwrap_or(path);
+    if name.contains('/') {
+        return None;
+    }
+    let stem = name.strip_suffix(".md")?;
+    let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
+    let id: u32 = digits.parse().ok()?;
+    if !known(id) {
+        return None;
+    }
+    Some(match frag {
+        Some(f) => format!("{id:04}.html#{f}"),
+        None => format!("{id:04}.html"),
+    })
+}
+
+/// Renders `markdown` (a proposal's body, without front matter). `known` says whether a
+/// proposal id has a page, for links between proposals.
+pub fn render(markdown: &str, known: &dyn Fn(u32) -> bool) -> Body {
+    let arena = Arena::new();
+    let opts = options();
+    let root = comrak::parse_document(&arena, markdown, &opts);
+    // Links: keep the safe ones (rewriting links to proposal files), unwrap the others.
+    let mut unwrap = Vec::new();
+    for node in root.descendants() {
+        let mut data = node.data_mut();
+        match &mut data.value {
+            NodeValue::Link(link) => {
+                if let Some(u) = check_link(link, known) {
+                    link.url = u;
+                } else {
+                    unwrap.push(node);
+                }
+            }
+            NodeValue::Image(link) => {
+                // Images would be fetched at view time: only relative ones could be in the
+                // site, and the site holds none. Shown as their alt text with a link instead.
+                if check_link(link, known).is_some() && !is_relative(&link.url) {
+                    data.value = NodeValue::Link(Box::new(NodeLink {
+                        url: link.url.clone(),
+                        title: link.title.clone(),
+                    }));
+                } else {
+                    unwrap.push(node);
+                }
+            }
+            _ => {}
+        }
+    }
+    for node in unwrap {
+        while let Some(child) = node.first_child() {
+            child.detach();
+            node.insert_before(child);
+        }
+        node.detach();
+    }
+    // Headings, with the ids comrak gives them.
+    let mut anchors = comrak::Anchorizer::new();
+    let mut toc = Vec::new();
+    let mut abstract_html = String::new();
+    let mut abstract_text = String::new();
+    let mut in_abstract = false;
+    for node in root.children() {
+        let level = match &node.data().value {
+            NodeValue::Heading(h) => Some(h.level),
+            _ => None,
+        };
+        if let Some(level) = level {
+            let text = plain_text(node);
+            let id = anchors.anchorize(&text);
+            in_abstract = level == 2 && text.trim().eq_ignore_ascii_case("abstract");
+            toc.push(Heading { level, text, id });
+        } else if in_abstract
+            && abstract_text.is_empty()
+            && matches!(node.data().value, NodeValue::Paragraph)
+        {
+            abstract_text = plain_text(node);
+            let mut s = String::new();
+            let _ = comrak::html::format_document(node, &opts, &mut s);
+            abstract_html = s;
+            in_abstract = false;
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    let _ = comrak::format_html(root, &opts, &mut html);
+    Body {
+        html,
+        toc,
+        abstract_html,
+        abstract_text,
+        text: plain_text(root),
+    }
+}
+
+fn is_relative(url: &str) -> bool {
+    let l = url.trim().to_ascii_lowercase();
+    !(l.starts_with("http://") || l.starts_with("https://") || l.starts_with("mailto:"))
+}
+
+/// The URL a link keeps in the site, or `None` when it must not be a link.
+fn check_link(link: &NodeLink, known: &dyn Fn(u32) -> bool) -> Option<String> {
+    if !safe_url(&link.url) {
+        return None;
+    }
+    if is_relative(&link.url) {
+        rewrite_relative(link.url.trim(), known)
+    } else {
+        Some(link.url.trim().to_owned())
+    }
+}
+
+/// The text of a node and its descendants, with spaces between blocks.
+fn plain_text<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
+    let mut s = String::new();
+    for n in node.descendants() {
+        match &n.data().value {
+            NodeValue::Text(t) => s.push_str(t),
+            NodeValue::Code(c) => s.push_str(&c.literal),
+            NodeValue::CodeBlock(c) => {
+                s.push_str(&c.literal);
+                s.push(' ');
+            }
+            NodeValue::HtmlInline(h) => s.push_str(h),
+            NodeValue::HtmlBlock(h) => s.push_str(&h.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => s.push(' '),
+            NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::Item(_)
+                if !s.is_empty() && !s.ends_with(' ') =>
+            {
+                s.push(' ');
+            }
+            _ => {}
+        }
+    }
+    s.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_mail_and_relative_links() {
+        for ok in [
+            "https://x.org",
+            "HTTP://x.org",
+            "mailto:a@b.org",
+            "0002-x.md",
+            "#abstract",
+        ] {
+            assert!(safe_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            "//evil.org/x",
+            "vbscript:x",
+        ] {
+            assert!(!safe_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn raw_html_is_text_and_bad_links_are_unwrapped() {
+        let b = render(
+            "## Abstract\n\nHello <script>alert(1)</script> [x](javascript:alert(2)) [y](0002-y.md) [z](../docs/z.md) ![i](https://x.org/i.png)\n\n## Motivation\n\nM.\n",
+            &|id| id == 2,
+        );
+        assert!(!b.html.contains("<script"), "{}", b.html);
+        assert!(b.html.contains("&lt;script&gt;"), "{}", b.html);
+        assert!(!b.html.contains("javascript:"), "{}", b.html);
+        assert!(b.html.contains("href=\"0002.html\""), "{}", b.html);
+        assert!(!b.html.contains("docs/z.md"), "{}", b.html);
+        assert!(!b.html.contains("<img"), "{}", b.html);
+        assert_eq!(b.toc.len(), 2);
+        assert_eq!(b.toc[0].id, "abstract");
+        assert!(b.abstract_text.starts_with("Hello <script>"));
+    }
+}

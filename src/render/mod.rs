@@ -1,0 +1,167 @@
+//! `council render`: the record as a static site for readers (issue 9).
+//!
+//! The site's model is built here as data from the repository, the counts
+//! ([`crate::decision`]) and git ([`history`]); templates ([`templates`]) turn it into HTML, XML
+//! and JSON. Every string from the repository reaches HTML through the template engine, which
+//! escapes it; the only markup passed through is comrak's, with raw HTML escaped and links
+//! checked ([`markdown`]).
+
+pub mod history;
+pub mod markdown;
+pub mod model;
+pub mod templates;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+
+use crate::repo::Repo;
+
+/// What a render is asked for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub out: PathBuf,
+    /// Where the site will be served (`https://example.org/council/`), for the feed, the
+    /// sitemap, canonical links and OpenGraph; without it those use relative links.
+    pub base_url: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// What a render wrote.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// The file that marks a folder as a site council rendered: only such a folder (or an empty
+/// one) is replaced by a new render.
+pub const MARKER: &str = ".council-site";
+
+/// Renders the repository at `root` into `req.out`.
+pub fn render(root: &Path, repo: &Repo, req: &Request) -> Result<Summary> {
+    let base_url = req.base_url.as_deref().map(check_base_url).transpose()?;
+    check_out(root, &req.out)?;
+    let theme = templates::Theme::load(root)?;
+    let history = history::History::read(root)?;
+    let site = model::Site::build(repo, &history, req.now, base_url.clone());
+    write_site(&req.out, |sink| templates::render_site(&theme, &site, sink))
+}
+
+/// The base URL, ending in `/`; only http(s).
+fn check_base_url(url: &str) -> Result<String> {
+    let parsed = url::Url::parse(url)
+        .map_err(|e| anyhow::anyhow!("--base-url `{url}` is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        anyhow::bail!("--base-url `{url}` must be an http or https URL");
+    }
+    let mut s = parsed.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+/// Refuses an output folder that would overwrite something council did not render: an
+/// existing file, a non-empty folder without [`MARKER`], or the governance folders.
+fn check_out(root: &Path, out: &Path) -> Result<()> {
+    let abs = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(out)
+    };
+    let norm = normalize(&abs);
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let parent_real = norm
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .map(|p| p.join(norm.file_name().unwrap_or_default()));
+    let real = parent_real.unwrap_or(norm);
+    if real == root {
+        crate::refuse!(
+            "--out {} is the governance repository itself: give a folder of its own, such as `site`",
+            out.display()
+        );
+    }
+    for governed in ["proposals", "decisions", "votes"] {
+        if real.starts_with(root.join(governed)) {
+            crate::refuse!(
+                "--out {} is inside {governed}/, which council governs: give a folder of its own, such as `site`",
+                out.display()
+            );
+        }
+    }
+    match fs::symlink_metadata(out) {
+        Err(_) => Ok(()),
+        Ok(m) if m.is_dir() => {
+            let mut entries = fs::read_dir(out)
+                .with_context(|| format!("cannot read {}", out.display()))?
+                .peekable();
+            if entries.peek().is_none() || out.join(MARKER).is_file() {
+                Ok(())
+            } else {
+                crate::refuse!(
+                    "{} exists and is not a site council rendered (it has no {MARKER}): council never overwrites a folder unasked; give a new or empty folder",
+                    out.display()
+                )
+            }
+        }
+        Ok(_) => crate::refuse!(
+            "{} exists and is not a folder: council never overwrites a file unasked",
+            out.display()
+        ),
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the disk.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Writes the site: every file into a fresh folder beside `out` (`fill` writes them into the
+/// sink it is given), then that folder in place of `out` (a previous render is removed only
+/// once the new one is complete; a failed render leaves it as it was).
+fn write_site(out: &Path, fill: impl FnOnce(&templates::Sink) -> Result<()>) -> Result<Summary> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.council-{pid}.tmp"));
+    let old = parent.join(format!(".{name}.council-{pid}.old"));
+    let _ = fs::remove_dir_all(&tmp);
+    fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let sink = templates::Sink::new(&tmp);
+    if let Err(e) = fill(&sink) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if fs::symlink_metadata(out).is_ok() {
+        fs::rename(out, &old).with_context(|| format!("cannot replace {}", out.display()))?;
+    }
+    if let Err(e) = fs::rename(&tmp, out) {
+        let _ = fs::rename(&old, out);
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", out.display()));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(sink.summary())
+}
