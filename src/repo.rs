@@ -270,6 +270,22 @@ pub struct Repo {
     pub files: usize,
 }
 
+/// A file that cannot be read as text, pointing at the line and column its reason names ("a
+/// NUL byte on line 3", "invalid UTF-8 at line 3, column 14"), or at its start.
+fn unreadable(rel: &str, why: &str) -> Diagnostic {
+    let mut d = Diagnostic::file("unreadable-file", rel, format!("{rel} {why}"));
+    let number_after = |tag: &str| -> Option<usize> {
+        let rest = &why[why.find(tag)? + tag.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    if let Some(line) = number_after("line ") {
+        d.line = line;
+        d.column = number_after("column ").unwrap_or(1);
+    }
+    d
+}
+
 /// A governed path that is not what it must be.
 fn special(rel: &str, why: &str) -> Diagnostic {
     Diagnostic::file("non-regular-file", rel, format!("{rel} {why}"))
@@ -284,9 +300,7 @@ fn read_entry(
     what: &str,
 ) -> Result<String, Box<Diagnostic>> {
     let found = match kind {
-        Kind::File => files
-            .read(rel)
-            .map_err(|why| Diagnostic::file("unreadable-file", rel, format!("{rel} {why}"))),
+        Kind::File => files.read(rel).map_err(|why| unreadable(rel, &why)),
         Kind::Dir => Err(special(
             rel,
             &format!("is a directory, where a {what} was expected"),
@@ -355,14 +369,7 @@ impl Repo {
         let parsed = parallel_map(&paths, |rel| match files.read(rel) {
             Ok(text) if body => Proposal::parse(rel, text),
             Ok(text) => (Proposal::parse_front_matter(rel, text), Vec::new()),
-            Err(why) => (
-                None,
-                vec![Diagnostic::file(
-                    "unreadable-file",
-                    rel,
-                    format!("{rel} {why}"),
-                )],
-            ),
+            Err(why) => (None, vec![unreadable(rel, &why)]),
         });
         let mut proposals = Vec::with_capacity(parsed.len());
         for (p, d) in parsed {
@@ -435,6 +442,47 @@ impl Repo {
         Ok(())
     }
 
+    /// Stops a command that opens, casts, counts or records a vote when council.toml, or the
+    /// `[rules]` of the process document it names, hold a value that is present but wrong: such a
+    /// value is never replaced by a default (exit 2, naming file, line and column).
+    pub fn require_valid_config(&self) -> Result<()> {
+        self.require_valid_council()?;
+        let Some(p) = self.process_document() else {
+            return Ok(());
+        };
+        if let Some(d) = p.rules_problems.first() {
+            bail!(
+                "{}:{}:{}: {} (the rules in force are never guessed: fix them first; `council check` lists every problem)",
+                d.file,
+                d.line,
+                d.column,
+                d.message
+            );
+        }
+        if p.rules.is_none()
+            && let Some(span) = p.rules_span.clone()
+        {
+            let (line, column, _) = crate::diag::locate(&p.source, span);
+            bail!(
+                "{}:{line}:{column}: `rules` must be a table ([rules]) (the rules in force are never guessed: fix them first)",
+                p.file
+            );
+        }
+        Ok(())
+    }
+
+    /// The first problem that makes decision `name`'s record unreadable, if it is broken.
+    pub fn record_problem(&self, name: &str) -> Option<String> {
+        if !self.broken_records.contains(name) {
+            return None;
+        }
+        let file = record::path(name);
+        Some(match self.diagnostics.iter().find(|d| d.file == file) {
+            Some(d) => format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message),
+            None => format!("{file} cannot be read"),
+        })
+    }
+
     pub fn proposal(&self, id: u32) -> Option<&Proposal> {
         self.proposals
             .iter()
@@ -474,13 +522,21 @@ impl Repo {
             .unwrap_or_default()
     }
 
-    pub fn next_id(&self) -> u32 {
-        self.proposals
-            .iter()
-            .filter_map(|p| p.id_value())
-            .max()
-            .unwrap_or(0)
-            + 1
+    /// The id after the highest in use; an error when that is past the largest id (4294967295).
+    pub fn next_id(&self) -> Result<u32> {
+        let Some(last) = self.proposals.iter().filter_map(|p| p.id_value()).max() else {
+            return Ok(1);
+        };
+        last.checked_add(1).ok_or_else(|| {
+            let file = self
+                .proposals
+                .iter()
+                .find(|p| p.id_value() == Some(last))
+                .map_or("", |p| p.file.as_str());
+            anyhow::anyhow!(
+                "no id is left after {last} ({file}), the largest id a proposal may have: ids are never reused"
+            )
+        })
     }
 }
 
@@ -621,6 +677,32 @@ mod tests {
         let e = decode(b"ok\nab\xff".to_vec()).unwrap_err();
         assert!(e.contains("line 2, column 3"), "{e}");
         assert_eq!(decode(b"fine".to_vec()).unwrap(), "fine");
+    }
+
+    #[test]
+    fn next_id_never_wraps() {
+        let with = |id: u32| Repo {
+            proposals: vec![Proposal {
+                file: "proposals/x.md".into(),
+                id: Some(crate::model::tomlv::Sp::new(id, 0..0)),
+                ..Proposal::default()
+            }],
+            ..Repo::default()
+        };
+        assert_eq!(Repo::default().next_id().unwrap(), 1);
+        assert_eq!(with(41).next_id().unwrap(), 42);
+        let e = with(u32::MAX).next_id().unwrap_err().to_string();
+        assert!(e.contains("no id is left after 4294967295"), "{e}");
+    }
+
+    #[test]
+    fn unreadable_points_at_the_position_named() {
+        let d = unreadable("p.md", &decode(b"a\nbc\xff".to_vec()).unwrap_err());
+        assert_eq!((d.line, d.column), (2, 3));
+        let d = unreadable("p.md", &decode(b"a\n\n\0".to_vec()).unwrap_err());
+        assert_eq!((d.line, d.column), (3, 1));
+        let d = unreadable("p.md", "cannot read: permission denied");
+        assert_eq!((d.line, d.column), (1, 1));
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn the_fixture_is_clean() {
 rule!(unreadable_file, "unreadable-file",
     bad: |f: &Fixture| f.write(P, b"+++\nid = 2\xff\n+++\n"),
     good: |_: &Fixture| {},
-    at: (P, 1, 1));
+    at: (P, 2, 7));
 
 rule!(front_matter_blank_line, "front-matter",
     bad: |f: &Fixture| f.write(P, format!("\n{STANDARDS}")),

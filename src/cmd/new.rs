@@ -59,7 +59,7 @@ pub fn run(
     }
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    let id = repo.next_id();
+    let id = repo.next_id()?;
     let path = root
         .join("proposals")
         .join(format!("{id:04}-{}.md", lint::slugify(title)));

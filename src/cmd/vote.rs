@@ -29,7 +29,7 @@ pub struct Request {
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    repo.require_valid_council()?;
+    repo.require_valid_config()?;
     let d = decision::find_recorded(&repo, &req.decision)?;
     let record = d.record.expect("a recorded decision");
     if record.is_closed() {
