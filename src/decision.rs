@@ -136,10 +136,9 @@ pub fn find<'r>(repo: &'r Repo, name: &str) -> Option<Decision<'r>> {
 /// The decision named on the command line, with a usable record; the error says why not.
 pub fn find_recorded<'r>(repo: &'r Repo, name: &str) -> anyhow::Result<Decision<'r>> {
     let norm = normalize(name);
-    if repo.broken_records.contains(&norm) {
+    if let Some(why) = repo.record_problem(&norm) {
         anyhow::bail!(
-            "{} cannot be read (see `council check`): council never guesses at a decision record",
-            record::path(&norm)
+            "{why} (council never guesses at a decision record; `council check` lists every problem)"
         );
     }
     match find(repo, &norm) {

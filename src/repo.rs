@@ -462,6 +462,47 @@ impl Repo {
         Ok(())
     }
 
+    /// Stops a command that opens, casts, counts or records a vote when council.toml, or the
+    /// `[rules]` of the process document it names, hold a value that is present but wrong: such a
+    /// value is never replaced by a default (exit 2, naming file, line and column).
+    pub fn require_valid_config(&self) -> Result<()> {
+        self.require_valid_council()?;
+        let Some(p) = self.process_document() else {
+            return Ok(());
+        };
+        if let Some(d) = p.rules_problems.first() {
+            bail!(
+                "{}:{}:{}: {} (the rules in force are never guessed: fix them first; `council check` lists every problem)",
+                d.file,
+                d.line,
+                d.column,
+                d.message
+            );
+        }
+        if p.rules.is_none()
+            && let Some(span) = p.rules_span.clone()
+        {
+            let (line, column, _) = crate::diag::locate(&p.source, span);
+            bail!(
+                "{}:{line}:{column}: `rules` must be a table ([rules]) (the rules in force are never guessed: fix them first)",
+                p.file
+            );
+        }
+        Ok(())
+    }
+
+    /// The first problem that makes decision `name`'s record unreadable, if it is broken.
+    pub fn record_problem(&self, name: &str) -> Option<String> {
+        if !self.broken_records.contains(name) {
+            return None;
+        }
+        let file = record::path(name);
+        Some(match self.diagnostics.iter().find(|d| d.file == file) {
+            Some(d) => format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message),
+            None => format!("{file} cannot be read"),
+        })
+    }
+
     pub fn proposal(&self, id: u32) -> Option<&Proposal> {
         self.proposals
             .iter()
@@ -651,6 +692,16 @@ mod tests {
         assert_eq!((d.line, d.column), (2, 3), "{}", d.message);
         let d = unreadable("b.md", &decode(b"a\nb\n\0".to_vec()).unwrap_err());
         assert_eq!((d.line, d.column), (3, 1));
+    }
+
+    #[test]
+    fn unreadable_points_at_the_position_named() {
+        let d = unreadable("p.md", &decode(b"a\nbc\xff".to_vec()).unwrap_err());
+        assert_eq!((d.line, d.column), (2, 3));
+        let d = unreadable("p.md", &decode(b"a\n\n\0".to_vec()).unwrap_err());
+        assert_eq!((d.line, d.column), (3, 1));
+        let d = unreadable("p.md", "cannot read: permission denied");
+        assert_eq!((d.line, d.column), (1, 1));
     }
 
     #[test]

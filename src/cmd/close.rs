@@ -16,7 +16,7 @@ use crate::{Exit, git, refuse};
 pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<Exit> {
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
-    repo.require_valid_council()?;
+    repo.require_valid_config()?;
     let d = decision::find_recorded(&repo, name)?;
     let record = d.record.expect("a recorded decision");
     if let Some(c) = &record.closed {

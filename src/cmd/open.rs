@@ -53,7 +53,7 @@ pub struct Request {
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
-    repo.require_valid_council()?;
+    repo.require_valid_config()?;
     let name = normalize(&req.decision);
     // The name becomes a file name: a topic, or a proposal's id as digits, nothing else.
     if !name.bytes().all(|b| b.is_ascii_digit())

@@ -69,8 +69,19 @@ pub fn run(
             Repo::load_for_count(&root, &files)?
         }
     };
+    repo.require_valid_config()?;
     let mut chosen: Vec<Decision<'_>> = Vec::new();
     if names.is_empty() {
+        // Every decision is counted: one whose record cannot be read is not skipped in silence.
+        if let Some(why) = repo
+            .broken_records
+            .iter()
+            .find_map(|name| repo.record_problem(name))
+        {
+            anyhow::bail!(
+                "{why} (council never guesses at a decision record; `council check` lists every problem)"
+            );
+        }
         chosen = decision::decisions(&repo)
             .into_iter()
             .filter(|d| d.record.is_some())
@@ -235,7 +246,7 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Res
                 "  dropped {name}: majority: V({name}, none) = {} against V(none, {name}) = {}; {ratio} needs {} >= {} x {} and {} > {}",
                 drop.for_,
                 drop.against,
-                drop.for_ * ratio.d,
+                u128::from(drop.for_) * u128::from(ratio.d),
                 ratio.n,
                 drop.against,
                 drop.for_,

@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     }
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
-    repo.require_valid_council()?;
+    repo.require_valid_config()?;
     let d = decision::find_recorded(&repo, &req.decision)?;
     let record = d.record.expect("a recorded decision");
     if record.is_closed() {

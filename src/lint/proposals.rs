@@ -195,8 +195,10 @@ fn check_file_name(p: &Proposal, out: &mut Vec<Diagnostic>) {
         ));
         return;
     }
-    if let (Ok(n), Some(id)) = (digits.parse::<u64>(), &p.id)
-        && n != u64::from(id.value)
+    // Compared as text: a number too long for any integer type still differs from the id.
+    let n = digits.trim_start_matches('0');
+    if let Some(id) = &p.id
+        && n != id.value.to_string()
     {
         out.push(
             Diagnostic::at(

@@ -159,6 +159,7 @@ impl Ballot {
             diags.push(Diagnostic::at(rule, file, source, span, msg));
         };
         let mut b = Ballot::default();
+        let mut concerns_span = 0..0;
         for (key, value) in table.get_ref() {
             let v = value.get_ref();
             let span = value.span();
@@ -221,6 +222,7 @@ impl Ballot {
                 },
                 "concerns" => match v {
                     DeValue::Array(a) => {
+                        concerns_span = span.clone();
                         for c in a.iter() {
                             match tomlv::as_str(c.get_ref()) {
                                 Some(s) if !s.trim().is_empty() => b.concerns.push(s.to_owned()),
@@ -280,7 +282,7 @@ impl Ballot {
         if b.recuse && !b.concerns.is_empty() {
             bad(
                 "ballot-form",
-                0..0,
+                concerns_span,
                 "a recused ballot has no concerns: recusal means not taking part".into(),
             );
         }

@@ -78,6 +78,8 @@ pub struct Proposal {
     /// The `[rules]` table, when present, with the problems found in it.
     pub rules: Option<Sp<Rules>>,
     pub rules_problems: Vec<Diagnostic>,
+    /// Where the `rules` value is, when the field is present (even if it is not a table).
+    pub rules_span: Option<Range<usize>>,
     /// Every front matter field as JSON, for `list` and `show`.
     pub fields: serde_json::Map<String, serde_json::Value>,
     pub sections: Vec<Section>,
@@ -403,25 +405,28 @@ impl Proposal {
                         }
                     }
                 }
-                "rules" => match v {
-                    DeValue::Table(t) => {
-                        let (rules, problems) = Rules::parse(t, base);
-                        self.rules = Some(Sp::new(rules, span));
-                        self.rules_problems = problems
-                            .into_iter()
-                            .map(|p| {
-                                Diagnostic::at(
-                                    "invalid-process",
-                                    sink.file,
-                                    sink.source,
-                                    p.span,
-                                    p.value,
-                                )
-                            })
-                            .collect();
+                "rules" => {
+                    self.rules_span = Some(span.clone());
+                    match v {
+                        DeValue::Table(t) => {
+                            let (rules, problems) = Rules::parse(t, base);
+                            self.rules = Some(Sp::new(rules, span));
+                            self.rules_problems = problems
+                                .into_iter()
+                                .map(|p| {
+                                    Diagnostic::at(
+                                        "invalid-process",
+                                        sink.file,
+                                        sink.source,
+                                        p.span,
+                                        p.value,
+                                    )
+                                })
+                                .collect();
+                        }
+                        _ => sink.at("field-type", span, tomlv::mismatch(k, "a table", v)),
                     }
-                    _ => sink.at("field-type", span, tomlv::mismatch(k, "a table", v)),
-                },
+                }
                 other => {
                     let hint = KNOWN_FIELDS
                         .iter()

@@ -351,9 +351,11 @@ fn read(file: &str, name: &str, t: &DeTable<'_>, bad: Bad<'_>) -> Option<Record>
                         continue;
                     };
                     if k == "option" {
-                        options.extend(read_option(it, item.span(), bad));
-                    } else {
-                        electors.extend(read_elector(it, item.span(), bad));
+                        if let Some(o) = read_option(it, item.span(), bad) {
+                            options.push((o, item.span()));
+                        }
+                    } else if let Some(e) = read_elector(it, item.span(), bad) {
+                        electors.push((e, item.span()));
                     }
                 }
             }
@@ -422,16 +424,15 @@ fn read(file: &str, name: &str, t: &DeTable<'_>, bad: Bad<'_>) -> Option<Record>
         );
     }
     let mut ids = std::collections::BTreeSet::new();
-    if options.iter().any(|o: &RecordOption| !ids.insert(o.id)) {
-        bad(span_of("option"), "an option is listed twice".into());
+    if let Some((o, span)) = options.iter().find(|(o, _)| !ids.insert(o.id)) {
+        bad(span.clone(), format!("option {} is listed twice", o.id));
     }
     let mut names = std::collections::BTreeSet::new();
-    if electors
-        .iter()
-        .any(|e: &Elector| !names.insert(e.id.clone()))
-    {
-        bad(span_of("elector"), "an elector is listed twice".into());
+    if let Some((e, span)) = electors.iter().find(|(e, _)| !names.insert(e.id.clone())) {
+        bad(span.clone(), format!("elector `{}` is listed twice", e.id));
     }
+    let options: Vec<RecordOption> = options.into_iter().map(|(o, _)| o).collect();
+    let electors: Vec<Elector> = electors.into_iter().map(|(e, _)| e).collect();
     if let Some(c) = &closed {
         let valid: std::collections::BTreeSet<String> = options
             .iter()
