@@ -12,7 +12,7 @@ use crate::repo::Repo;
 pub fn run(ctx: &Ctx, out: &mut dyn Write, dir: PathBuf, base_url: Option<String>) -> Result<Exit> {
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
-    repo.require_valid_council()?;
+    repo.require_valid_config()?;
     let dir = if dir.is_absolute() {
         dir
     } else {
