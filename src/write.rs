@@ -380,7 +380,15 @@ struct Journal {
 fn recover(root: &Path) -> Result<Option<String>> {
     let path = root.join(JOURNAL);
     let mut done = None;
-    match fs::read_to_string(&path) {
+    // Read as any governed file is: never through a link, and no larger than the cap.
+    let read = match crate::repo::read_text(&path) {
+        Ok(t) => Ok(t),
+        Err(_) if fs::symlink_metadata(&path).is_err() => {
+            Err(io::Error::from(io::ErrorKind::NotFound))
+        }
+        Err(why) => Err(io::Error::other(why)),
+    };
+    match read {
         Ok(text) => {
             let j: Journal = serde_json::from_str(&text).map_err(|e| {
                 anyhow!(
@@ -504,13 +512,30 @@ impl Lock {
         let limit = wait_limit()?;
         let start = Instant::now();
         loop {
-            let mut file = fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+            // Never through a link (a committed one could point anywhere): O_NOFOLLOW, and a
+            // lock that is not a regular file stops the command.
+            let mut file = {
+                use std::os::unix::fs::OpenOptionsExt;
+                fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                    .open(&path)
+                    .with_context(|| {
+                        format!(
+                            "cannot open the lock file {} (a link or special file there is not council's: remove it)",
+                            path.display()
+                        )
+                    })?
+            };
+            if !file.metadata().is_ok_and(|m| m.file_type().is_file()) {
+                bail!(
+                    "the lock file {} is not a regular file: remove it",
+                    path.display()
+                );
+            }
             // SAFETY: flock on a file descriptor we own.
             let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
             if r != 0 {

@@ -2514,3 +2514,20 @@ fn a_committed_journal_cannot_touch_files_outside_the_repository() {
         assert!(g.dir().join(".council.journal").exists());
     }
 }
+
+/// A committed lock or journal that is a link is never followed: the command stops at once
+/// (exit 2) instead of waiting forever, creating a file where the link points, or reading an
+/// endless file.
+#[test]
+fn a_committed_lock_or_journal_link_is_never_followed() {
+    let Some(g) = attack() else { return };
+    let target = g.root.join("created-by-council");
+    g.symlink(target.to_str().unwrap(), ".council.lock");
+    let out = g.council(NOW).args(["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(!target.exists(), "nothing is created through the link");
+    g.remove(".council.lock");
+    g.symlink("/dev/zero", ".council.journal");
+    let out = g.council(NOW).args(["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
