@@ -2531,3 +2531,23 @@ fn a_committed_lock_or_journal_link_is_never_followed() {
     let out = g.council(NOW).args(["check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+/// A link committed in the repository never carries `render --out` outside it or into .git.
+#[test]
+fn render_out_never_follows_a_link_out_of_the_repository() {
+    let Some(g) = attack() else { return };
+    let elsewhere = g.root.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    g.symlink(elsewhere.to_str().unwrap(), "public");
+    g.symlink(".git", "meta");
+    for out in ["public/site", "meta/site", ".git/site"] {
+        let o = g
+            .council(NOW)
+            .args(["render", "--out", out])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{out}: {o:?}");
+    }
+    assert!(!elsewhere.join("site").exists());
+    assert!(!g.dir().join(".git/site").exists());
+}

@@ -79,7 +79,22 @@ fn check_out(root: &Path, out: &Path) -> Result<()> {
         .parent()
         .and_then(|p| p.canonicalize().ok())
         .map(|p| p.join(norm.file_name().unwrap_or_default()));
-    let real = parent_real.unwrap_or(norm);
+    let real = parent_real.unwrap_or_else(|| norm.clone());
+    // A link on the way (committed in the repository, say) must not carry the site elsewhere:
+    // a path written inside the repository stays inside it, and never reaches .git.
+    if norm.starts_with(&root) && !real.starts_with(&root) {
+        crate::refuse!(
+            "--out {} passes through a symbolic link that leads out of the repository ({}): give a real folder",
+            out.display(),
+            real.display()
+        );
+    }
+    if real.starts_with(root.join(".git")) {
+        crate::refuse!(
+            "--out {} is inside .git: give a folder of its own, such as `site`",
+            out.display()
+        );
+    }
     if real == root {
         crate::refuse!(
             "--out {} is the governance repository itself: give a folder of its own, such as `site`",
