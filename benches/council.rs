@@ -733,6 +733,10 @@ fn bench_render() {
         time.as_secs_f64() * 1e3,
         rss
     );
+    // COUNCIL_BENCH_KEEP=1 keeps the generated repository and its site, to profile by hand.
+    if std::env::var_os("COUNCIL_BENCH_KEEP").is_some() {
+        println!("render: kept {}", tmp.keep().display());
+    }
 }
 
 fn main() {
