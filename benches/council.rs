@@ -12,9 +12,20 @@ use council::tally::{Profile, count};
 
 const RUNS: usize = 5;
 
-/// Runs a command to completion; its wall time and peak resident memory in MiB.
+/// What one or several runs of a command took.
+#[derive(Clone, Copy)]
+struct Measured {
+    wall: Duration,
+    /// User and system time: on a machine shared with other work, the wall time says more about
+    /// the neighbours than about the command.
+    cpu: Duration,
+    /// Peak resident memory, MiB.
+    rss: f64,
+}
+
+/// Runs a command to completion and measures it.
 #[allow(clippy::zombie_processes)] // wait4 below reaps the child
-fn measured(cmd: &mut Command) -> (Duration, f64) {
+fn measured(cmd: &mut Command) -> Measured {
     let t = Instant::now();
     let child = cmd
         .stdout(std::process::Stdio::null())
@@ -25,20 +36,27 @@ fn measured(cmd: &mut Command) -> (Duration, f64) {
     // SAFETY: waits for our own child; rusage is plain data filled in by the kernel.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let elapsed = t.elapsed();
+    let wall = t.elapsed();
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
         "{cmd:?} failed"
     );
-    (elapsed, usage.ru_maxrss as f64 / 1024.0)
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Measured {
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        rss: usage.ru_maxrss as f64 / 1024.0,
+    }
 }
 
-/// The best wall time of several runs, and the largest peak memory among them.
-fn best_measured(mut make: impl FnMut() -> Command) -> (Duration, f64) {
-    let runs: Vec<(Duration, f64)> = (0..RUNS).map(|_| measured(&mut make())).collect();
-    let time = runs.iter().map(|r| r.0).min().unwrap();
-    let rss = runs.iter().map(|r| r.1).fold(0.0, f64::max);
-    (time, rss)
+/// The best wall and CPU times of several runs, and the largest peak memory among them.
+fn best_measured(mut make: impl FnMut() -> Command) -> Measured {
+    let runs: Vec<Measured> = (0..RUNS).map(|_| measured(&mut make())).collect();
+    Measured {
+        wall: runs.iter().map(|r| r.wall).min().unwrap(),
+        cpu: runs.iter().map(|r| r.cpu).min().unwrap(),
+        rss: runs.iter().map(|r| r.rss).fold(0.0, f64::max),
+    }
 }
 
 fn best(mut f: impl FnMut()) -> Duration {
@@ -121,7 +139,9 @@ fn bench_check() {
             .arg("cat proposals/* > /dev/null")
             .current_dir(tmp.path()))
     });
-    let (check, rss) = best_measured(|| {
+    let Measured {
+        wall: check, rss, ..
+    } = best_measured(|| {
         let mut c = Command::new(bin);
         c.args(["check", "-q"]).current_dir(tmp.path());
         c
@@ -512,12 +532,18 @@ fn bench_audit() {
     git(&["gc", "-q"]);
     let count = String::from_utf8(git(&["rev-list", "--count", "HEAD"]).stdout).unwrap();
     let bin = env!("CARGO_BIN_EXE_council");
-    let (log, log_rss) = best_measured(|| {
+    let Measured {
+        wall: log,
+        rss: log_rss,
+        ..
+    } = best_measured(|| {
         let mut c = Command::new("git");
         c.args(["log", "--name-only"]).current_dir(dir);
         c
     });
-    let (audit, rss) = best_measured(|| {
+    let Measured {
+        wall: audit, rss, ..
+    } = best_measured(|| {
         let mut c = Command::new(bin);
         c.args(["audit", "-q"]).current_dir(dir);
         c
@@ -559,7 +585,11 @@ fn bench_audit() {
             "revise",
         ]);
     }
-    let (check, check_rss) = best_measured(|| {
+    let Measured {
+        wall: check,
+        rss: check_rss,
+        ..
+    } = best_measured(|| {
         let mut c = Command::new(bin);
         c.args(["check", "-q", "--base", "main"]).current_dir(dir);
         c
@@ -653,23 +683,6 @@ fn generate_decisions(dir: &Path, decisions: usize) -> usize {
     ballots
 }
 
-/// The CPU time (user and system) a command takes: on a machine shared with other work, the
-/// wall time says more about the neighbours than about the command.
-#[allow(clippy::zombie_processes)] // wait4 below reaps the child
-fn cpu_time(cmd: &mut Command) -> Duration {
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut status = 0;
-    // SAFETY: waits for our own child; rusage is plain data filled in by the kernel.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
-
 fn bench_render() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
@@ -693,34 +706,25 @@ fn bench_render() {
     }
     let bin = env!("CARGO_BIN_EXE_council");
     let out = tmp.path().join("site");
-    let (time, rss) = best_measured(|| {
+    let run = best_measured(|| {
         let mut c = Command::new(bin);
         c.args(["render", "-q", "--out"])
             .arg(&out)
             .current_dir(&repo);
         c
     });
-    let cpu = (0..RUNS)
-        .map(|_| {
-            cpu_time(
-                Command::new(bin)
-                    .args(["render", "-q", "--out"])
-                    .arg(&out)
-                    .current_dir(&repo),
-            )
-        })
-        .min()
-        .unwrap();
     let files = std::fs::read_dir(out.join("proposals")).unwrap().count();
     println!(
         "render of 10,000 proposals, 1,000 decisions and {ballots} ballots (one commit): {:.2} s wall, {:.2} s CPU (user + system, over 2 threads) (peak RSS {:.0} MiB); {files} proposal pages",
-        time.as_secs_f64(),
-        cpu.as_secs_f64(),
-        rss
+        run.wall.as_secs_f64(),
+        run.cpu.as_secs_f64(),
+        run.rss
     );
     let example = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tmp.path().join("example");
-    let (time, rss) = best_measured(|| {
+    let Measured {
+        wall: time, rss, ..
+    } = best_measured(|| {
         let mut c = Command::new(bin);
         c.arg("-C")
             .arg(example)

@@ -134,7 +134,7 @@ pub fn find<'r>(repo: &'r Repo, name: &str) -> Option<Decision<'r>> {
 }
 
 /// The decision named on the command line, with a usable record; the error says why not.
-pub fn find_recorded<'r>(repo: &'r Repo, name: &str) -> anyhow::Result<Decision<'r>> {
+pub fn find_recorded<'r>(repo: &'r Repo, name: &str) -> anyhow::Result<(Decision<'r>, &'r Record)> {
     let norm = normalize(name);
     if let Some(why) = repo.record_problem(&norm) {
         anyhow::bail!(
@@ -142,12 +142,19 @@ pub fn find_recorded<'r>(repo: &'r Repo, name: &str) -> anyhow::Result<Decision<
         );
     }
     match find(repo, &norm) {
-        Some(d) if d.record.is_some() => Ok(d),
-        _ => Err(anyhow::anyhow!(
-            "no decision `{norm}`: {} does not exist (a vote starts with `council open {norm}`)",
-            record::path(&norm)
-        )),
+        Some(d) => match d.record {
+            Some(r) => Ok((d, r)),
+            None => Err(missing(&norm)),
+        },
+        None => Err(missing(&norm)),
     }
+}
+
+fn missing(name: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no decision `{name}`: {} does not exist (a vote starts with `council open {name}`)",
+        record::path(name)
+    )
 }
 
 /// The delegates expected to vote: the record's electors.

@@ -6,9 +6,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::Fixture;
+use common::{Fixture, files};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -76,26 +76,6 @@ fn base() -> Fixture {
     f
 }
 
-/// Every file under `dir`, by relative path.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
-
 fn cases() -> Vec<(String, Case)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
     let mut out: Vec<(String, Case)> = std::fs::read_dir(&dir)
@@ -114,10 +94,10 @@ fn cases() -> Vec<(String, Case)> {
 }
 
 /// Runs one case in a copy of the base; why it failed, if it did.
-fn run(base: &BTreeMap<PathBuf, Vec<u8>>, case: &Case) -> Result<(), String> {
+fn run(base: &BTreeMap<String, Vec<u8>>, case: &Case) -> Result<(), String> {
     let f = Fixture::empty();
     for (rel, bytes) in base {
-        f.write(rel.to_str().unwrap(), bytes);
+        f.write(rel, bytes);
     }
     for r in &case.replace {
         let text = f.read(&r.file);
@@ -134,7 +114,7 @@ fn run(base: &BTreeMap<PathBuf, Vec<u8>>, case: &Case) -> Result<(), String> {
     for rel in &case.remove {
         std::fs::remove_file(f.file(rel)).map_err(|e| format!("{rel}: {e}"))?;
     }
-    let before = snapshot(f.path());
+    let before = files(f.path());
     let check = case.run.is_empty();
     let args: Vec<String> = if check {
         vec!["check".into(), "--format".into(), "json".into()]
@@ -201,7 +181,7 @@ fn run(base: &BTreeMap<PathBuf, Vec<u8>>, case: &Case) -> Result<(), String> {
         {
             return Err(format!("the error does not say {m:?}\n{}", said()));
         }
-        if case.exit != 0 && snapshot(f.path()) != before {
+        if case.exit != 0 && files(f.path()) != before {
             return Err(format!("a refused command changed files\n{}", said()));
         }
     }
@@ -219,7 +199,7 @@ fn the_base_of_the_catalogue_is_clean() {
 fn every_bad_input_is_reported_where_it_is() {
     let cases = cases();
     assert!(cases.len() >= 60, "only {} cases", cases.len());
-    let base = snapshot(base().path());
+    let base = files(base().path());
     let mut failures = Vec::new();
     for (name, case) in &cases {
         assert!(!case.about.is_empty(), "{name}: say what the case is about");

@@ -12,39 +12,17 @@ use std::time::{Duration, Instant};
 
 use common::{Fixture, NOW, ranking};
 
-/// Every file under `dir`, with its bytes. (Folders are not compared: git does not see an
-/// empty one.)
-type Snapshot = BTreeMap<String, Option<Vec<u8>>>;
+/// Every file under the fixture, with its bytes.
+type Snapshot = BTreeMap<String, Vec<u8>>;
 
 fn snapshot(dir: &Path) -> Snapshot {
-    fn walk(root: &Path, dir: &Path, out: &mut Snapshot) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let rel = e
-                .path()
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if e.file_type().unwrap().is_dir() {
-                walk(root, &e.path(), out);
-            } else {
-                out.insert(rel, Some(std::fs::read(e.path()).unwrap()));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
+    common::files(dir)
 }
 
 fn restore(snap: &Snapshot) -> Fixture {
     let f = Fixture::empty();
     for (rel, bytes) in snap {
-        match bytes {
-            Some(b) => f.write(rel, b),
-            None => std::fs::create_dir_all(f.file(rel)).unwrap(),
-        }
+        f.write(rel, bytes);
     }
     f
 }

@@ -200,24 +200,9 @@ fn every_kind_of_mistake_has_its_exit_code_and_says_what_it_is() {
 }
 
 /// Every file under `dir` (git's own files and the lock aside) with its bytes.
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut all = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            if name == ".git" || name == ".council.lock" {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                all.push((p.display().to_string(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    all.sort();
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut all = common::files(dir);
+    all.retain(|rel, _| !rel.starts_with(".git/") && rel != ".council.lock");
     all
 }
 

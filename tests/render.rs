@@ -9,22 +9,12 @@ use std::path::{Path, PathBuf};
 use common::{Fixture, git, ranking};
 use scraper::{Html, Selector};
 
-/// Every file of a rendered site, by path relative to it.
+/// Every file of a rendered site, by path relative to it, as text.
 fn files(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read_to_string(&p).unwrap_or_default());
-            }
-        }
-    }
-    out
+    common::files(dir)
+        .into_iter()
+        .map(|(rel, bytes)| (rel, String::from_utf8(bytes).unwrap_or_default()))
+        .collect()
 }
 
 fn sel(s: &str) -> Selector {

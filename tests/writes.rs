@@ -4,30 +4,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use common::{Fixture, ranking, voting};
+use common::{Fixture, files, ranking, voting};
 use predicates::prelude::*;
 use predicates::str::contains;
-
-/// Every file under the fixture, with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                stack.push(e.path());
-            } else {
-                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
-}
 
 /// Asserts that `args` fails with `code` and `message`, leaving every byte as it was.
 fn refused_untouched(f: &Fixture, args: &[&str], code: i32, message: &str) {

@@ -23,8 +23,7 @@ pub fn run(
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     repo.require_valid_council()?;
-    let d = decision::find_recorded(&repo, name)?;
-    let record = d.record.expect("a recorded decision");
+    let (d, record) = decision::find_recorded(&repo, name)?;
     if record.is_closed() {
         refuse!(
             "decision `{}` is closed: a decided vote cannot be cancelled ({})",

@@ -17,8 +17,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     repo.require_valid_config()?;
-    let d = decision::find_recorded(&repo, name)?;
-    let record = d.record.expect("a recorded decision");
+    let (d, record) = decision::find_recorded(&repo, name)?;
     if let Some(c) = &record.closed {
         refuse!(
             "decision `{}` was already closed at {} ({})",

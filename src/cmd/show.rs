@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
                     serde_json::json!({
                         "delegate": b.delegate,
                         "file": b.file,
-                        "ranking": ballot.and_then(|x| x.ranking.as_ref()).map(|r| r.value.iter().map(|g| g.iter().map(|o| o.value.clone()).collect::<Vec<_>>().join(" = ")).collect::<Vec<_>>()),
+                        "ranking": ballot.and_then(|x| x.ranking_groups()),
                         "vote": ballot.and_then(|x| x.vote.as_ref()).map(|v| v.value.as_str()),
                         "recuse": ballot.is_some_and(|x| x.recuse),
                         "comment": ballot.and_then(|x| x.comment.clone()),
@@ -223,27 +223,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, id: &str, format: TextFormat) -> Resu
                 }
                 if let Some(d) = &found {
                     for b in &d.ballots {
-                        let text = b.ballot.as_ref().map_or("(malformed)".to_owned(), |x| {
-                            if x.recuse {
-                                "recused".to_owned()
-                            } else if let Some(r) = &x.ranking {
-                                r.value
-                                    .iter()
-                                    .map(|g| {
-                                        g.iter()
-                                            .map(|o| o.value.as_str())
-                                            .collect::<Vec<_>>()
-                                            .join(" = ")
-                                    })
-                                    .collect::<Vec<_>>()
-                                    .join(" > ")
-                            } else {
-                                x.vote
-                                    .as_ref()
-                                    .map_or("abstain", |v| v.value.as_str())
-                                    .to_owned()
-                            }
-                        });
+                        let text = b.summary();
                         writeln!(out, "  {:12} {text}", b.delegate)?;
                     }
                 }

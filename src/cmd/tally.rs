@@ -88,7 +88,7 @@ pub fn run(
             .collect();
     } else {
         for n in names {
-            chosen.push(decision::find_recorded(&repo, n)?);
+            chosen.push(decision::find_recorded(&repo, n)?.0);
         }
     }
     let tallies: Vec<Tally> = chosen.iter().map(|d| decision::tally(d, ctx.now)).collect();

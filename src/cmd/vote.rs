@@ -41,8 +41,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     repo.require_valid_config()?;
-    let d = decision::find_recorded(&repo, &req.decision)?;
-    let record = d.record.expect("a recorded decision");
+    let (d, record) = decision::find_recorded(&repo, &req.decision)?;
     if record.is_closed() {
         refuse!(
             "decision `{}` is closed ({}): ballots can no longer be cast or changed",

@@ -74,6 +74,38 @@ impl Ballot {
     }
 }
 
+impl Ballot {
+    /// The ranking's groups as `vote --rank` takes them (`0002 = 0003`), most preferred first.
+    pub fn ranking_groups(&self) -> Option<Vec<String>> {
+        self.ranking.as_ref().map(|r| {
+            r.value
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|o| o.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" = ")
+                })
+                .collect()
+        })
+    }
+
+    /// One line for a reader: "recused", the ranking (`0002 > 0003 = none`), the vote, or
+    /// "abstain".
+    pub fn summary(&self) -> String {
+        if self.recuse {
+            return "recused".into();
+        }
+        if let Some(groups) = self.ranking_groups() {
+            return groups.join(" > ");
+        }
+        self.vote
+            .as_ref()
+            .map_or("abstain", |v| v.value.as_str())
+            .to_owned()
+    }
+}
+
 /// A ballot file and what could be read of it.
 #[derive(Clone, Debug, Default)]
 pub struct BallotFile {
@@ -105,6 +137,13 @@ impl BallotFile {
             malformed,
         };
         (b, diags)
+    }
+
+    /// [`Ballot::summary`], or "(malformed)" when the file could not be read as a ballot.
+    pub fn summary(&self) -> String {
+        self.ballot
+            .as_ref()
+            .map_or_else(|| "(malformed)".to_owned(), Ballot::summary)
     }
 }
 

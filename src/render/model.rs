@@ -112,32 +112,6 @@ fn author_name(a: &str) -> String {
     a.split_once('<').map_or(a, |(n, _)| n).trim().to_owned()
 }
 
-fn ranking_text(b: &BallotFile) -> String {
-    let Some(x) = &b.ballot else {
-        return "(malformed)".into();
-    };
-    if x.recuse {
-        return "recused".into();
-    }
-    if let Some(r) = &x.ranking {
-        return r
-            .value
-            .iter()
-            .map(|g| {
-                g.iter()
-                    .map(|o| o.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" = ")
-            })
-            .collect::<Vec<_>>()
-            .join(" > ");
-    }
-    x.vote
-        .as_ref()
-        .map_or("abstain", |v| v.value.as_str())
-        .to_owned()
-}
-
 /// What the pages need to know of each proposal, computed once.
 struct Info<'r> {
     p: &'r Proposal,
@@ -511,7 +485,7 @@ impl Site {
                             "decision": b.decision,
                             "url": has_page(&b.decision).then(|| decision_url(&b.decision)),
                             "state": tallies.get(&b.decision).map(|t| t.state.as_str()),
-                            "ranking": ranking_text(b),
+                            "ranking": b.summary(),
                             "comment": x.and_then(|x| x.comment.clone()),
                             "concerns": x.map(|x| x.concerns.clone()).unwrap_or_default(),
                             "cast": x.and_then(|x| x.cast.as_ref()).map(|c| iso(&c.value)),
@@ -885,7 +859,7 @@ fn decision_page(
             json!({
                 "delegate": b.delegate,
                 "url": repo.council.delegate(&b.delegate).map(|_| format!("delegates/{}.html", page_name(&b.delegate))),
-                "ranking": ranking_text(b),
+                "ranking": b.summary(),
                 "recuse": x.is_some_and(|x| x.recuse),
                 "comment": x.and_then(|x| x.comment.clone()),
                 "concerns": x.map(|x| x.concerns.clone()).unwrap_or_default(),

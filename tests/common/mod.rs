@@ -5,6 +5,31 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// Every file under `dir` (folders are not compared: git does not see an empty one), by its
+/// `/`-separated path relative to `dir`, with its bytes.
+#[allow(dead_code)] // not every test file compares trees
+pub fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
 /// The fixed clock of the tests.
 pub const NOW: &str = "2026-12-10T12:00:00Z";
 
