@@ -1335,6 +1335,46 @@ fn a_late_ballot_brought_in_by_a_merge() {
     g.caught_at(LATER, &m, &["ballot-timing"]);
 }
 
+/// A ballot cast before the vote was cancelled, left on a branch, then merged by anyone into
+/// the vote opened again on a revised text: a vote in dan's name that dan never cast in it.
+#[test]
+fn a_ballot_from_a_cancelled_vote_merged_into_the_reopened_one() {
+    attack!(g);
+    g.branch("dan-vote", "attack");
+    g.ok("2026-12-05", &["vote", "0006", "approve", "--as", "dan"]);
+    g.commit(DAN, "2026-12-05", "vote(0006): dan");
+    g.checkout("attack");
+    g.ok(
+        "2026-12-05T12:00:00+00:00",
+        &["cancel", "0006", "--as", "ada"],
+    );
+    g.commit(ADA, "2026-12-05T12:00:00+00:00", "cancel(0006)");
+    g.edit(
+        P6,
+        "## Specification\n\nText.",
+        "## Specification\n\nRevised text.",
+    );
+    g.commit(CY, "2026-12-06", "0006: revise the specification");
+    g.ok("2026-12-07", &["open", "0006", "--days", "7", "--as", "cy"]);
+    g.commit(CY, "2026-12-07", "open(0006)");
+    g.git_as(
+        MALLORY,
+        None,
+        "2026-12-08",
+        "2026-12-08",
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "merge an old branch",
+            "dan-vote",
+        ],
+    );
+    let m = g.short("HEAD");
+    g.caught(&m, &["ballot-timing"]);
+}
+
 #[test]
 fn a_merge_restores_a_ballot_the_chair_removed() {
     attack!(g);
@@ -1803,6 +1843,9 @@ fn the_chair_changes_council_toml_between_votes() {
 #[test]
 fn a_new_process_document_accepted_through_a_decision_then_put_in_force() {
     attack!(g);
+    // It says what it replaces, so its acceptance is the decision that supersedes 0001.
+    g.edit(P9, "\n[rules]\n", "replaces = [1]\n\n[rules]\n");
+    g.commit(BOB, "2026-12-05", "0009 replaces 0001");
     g.ok("2026-12-05", &["status", "9", "Discussion"]);
     g.commit(ADA, "2026-12-05", "0009: to discussion");
     g.ok(
@@ -1820,6 +1863,27 @@ fn a_new_process_document_accepted_through_a_decision_then_put_in_force() {
     assert!(g.read(P9).contains("status = \"Accepted\""));
     g.edit("council.toml", "process = 1", "process = 9");
     g.commit(ADA, "2026-12-08", "the rules of 0009 are in force");
+    // The decision superseded 0001: anyone may record it.
+    g.ok(
+        "2026-12-09",
+        &["status", "1", "Superseded", "--superseded-by", "9"],
+    );
+    g.commit(MALLORY, "2026-12-09", "0001 is superseded");
+    g.clean(NOW);
+}
+
+#[test]
+fn the_chair_records_a_supersession_nobody_voted_on() {
+    attack!(g);
+    g.ok(
+        "2026-12-05",
+        &["status", "2", "Superseded", "--superseded-by", "1"],
+    );
+    g.commit(
+        ADA,
+        "2026-12-05",
+        "0002 is superseded by the process document",
+    );
     g.clean(NOW);
 }
 
@@ -2273,6 +2337,47 @@ fn a_decision_superseded_by_a_stranger_s_draft() {
         "status = \"Superseded\"\nsuperseded-by = 10",
     );
     let c = g.commit(MALLORY, "2026-12-05", "supersede 0002");
+    g.caught(&c, &["status-transition"]);
+}
+
+/// A stranger undoes a decision: the accepted 0002 "superseded" by the process document, whose
+/// `replaces` the same commit edits. Nobody voted on that.
+#[test]
+fn a_stranger_supersedes_an_accepted_decision() {
+    attack!(g);
+    g.ok(
+        "2026-12-05",
+        &["status", "2", "Superseded", "--superseded-by", "1"],
+    );
+    let c = g.commit(MALLORY, "2026-12-05", "0002 is superseded");
+    g.caught(&c, &["status-transition"]);
+}
+
+/// Two steps: `replaces` edited first (anyone may edit an accepted proposal), the move later.
+#[test]
+fn a_stranger_supersedes_an_accepted_decision_in_two_steps() {
+    attack!(g);
+    g.edit(PROCESS, "resolution = ", "replaces = [2]\nresolution = ");
+    let prep = g.commit(MALLORY, "2026-12-05", "a note");
+    g.ok(
+        "2026-12-06",
+        &["status", "2", "Superseded", "--superseded-by", "1"],
+    );
+    let c = g.commit(MALLORY, "2026-12-06", "0002 is superseded");
+    let _ = prep;
+    g.caught(&c, &["status-transition"]);
+}
+
+/// Retiring the process document in force while council.toml still points at it would leave
+/// no rules to open a vote by: even the chair does that only as they repoint `process`.
+#[test]
+fn the_process_document_in_force_retired_without_a_successor_in_force() {
+    attack!(g);
+    g.ok(
+        "2026-12-05",
+        &["status", "1", "Superseded", "--superseded-by", "2"],
+    );
+    let c = g.commit(ADA, "2026-12-05", "retire 0001");
     g.caught(&c, &["status-transition"]);
 }
 

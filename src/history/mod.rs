@@ -308,6 +308,8 @@ fn identity_rule(file: &str, ballot_rule: &'static str) -> &'static str {
         ballot_rule
     } else if file == council::FILE {
         "council-change"
+    } else if file.starts_with("proposals/") {
+        "status-transition"
     } else {
         "record-change"
     }

@@ -195,7 +195,9 @@ fn ballot(j: &mut Judge<'_>, ch: &Change) {
         rec.closes.with_timezone(&Utc),
     );
     let what = format!("{v} {}", ch.path);
-    if !j.authored_by((&elector).into(), &ch.path, &what) {
+    if !j.authored_by((&elector).into(), &ch.path, &what)
+        || !made_for_this_record(j, ch, name, &what)
+    {
         return;
     }
     if let Some(t) = j.time {
@@ -223,6 +225,38 @@ fn ballot(j: &mut Judge<'_>, ch: &Change) {
     }
 }
 
+/// A ballot a merge brings was made on its branch, under the record that stood there: it
+/// counts only if that is this very record. A vote cancelled and reopened under the same name is
+/// another vote, and a ballot cast in the first never counts in the second.
+fn made_for_this_record(j: &mut Judge<'_>, ch: &Change, name: &str, what: &str) -> bool {
+    if j.author.id == j.commit.id {
+        return true;
+    }
+    let path = record::path(name);
+    let current = j
+        .before_item(&path)
+        .or_else(|| j.after.files.get(&path))
+        .map(|i| i.entry.id);
+    let made_under = j
+        .git
+        .entry_at(j.author.id, &path)
+        .ok()
+        .flatten()
+        .map(|e| e.id);
+    if current.is_some() && made_under == current {
+        return true;
+    }
+    let maker = j.author.short();
+    j.report(
+        "ballot-timing",
+        &ch.path,
+        format!(
+            "{what}, made by commit {maker} for another vote of `{name}`: {path} there is not the record open now (the vote was cancelled and opened again since)"
+        ),
+    );
+    false
+}
+
 fn casting(j: &mut Judge<'_>, ch: &Change) {
     let Some((name, _)) = ballot_path(&ch.path) else {
         return;
@@ -244,7 +278,8 @@ fn casting(j: &mut Judge<'_>, ch: &Change) {
         return;
     };
     let what = format!("{v} {} (the casting vote)", ch.path);
-    if !j.authored_by_in(&rec, &chair, &ch.path, &what) {
+    if !j.authored_by_in(&rec, &chair, &ch.path, &what) || !made_for_this_record(j, ch, name, &what)
+    {
         return;
     }
     let at = j.time.unwrap_or(rec.closes.with_timezone(&Utc));
@@ -903,6 +938,8 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
                     successor.map_or("none named".into(), |s| format!("{s:04}"))
                 ),
             );
+        } else if let (Some(s), Some(id)) = (successor, old.id_value()) {
+            superseded_by_decision(j, ch, s, id);
         }
     }
     if to == Status::Voting {
@@ -1113,37 +1150,102 @@ fn council_file(j: &mut Judge<'_>, ch: &Change) {
     }
 }
 
-/// Why process document `id` (as this commit leaves it) is not the text its decision accepted,
-/// if it is not: its type or its `[rules]` differ from the version the record pins.
-fn process_matches_its_vote(j: &Judge<'_>, id: u32) -> Option<String> {
+/// Proposal `id` as its closed decision record pins it (the text the council voted on), with
+/// the record's file and the pin; `None` when no closed record names it or the text is gone.
+fn voted_text(j: &Judge<'_>, id: u32) -> Option<(String, String, Proposal)> {
     let path = j.after.by_id.get(&id)?.iter().next()?.clone();
-    let now = j.after.proposal(&path)?;
     let names = j.after.named_by.get(&path)?;
     let rec = names
         .iter()
         .filter_map(|n| j.after.record(n))
         .find(|r| r.is_closed())?;
-    let opt = rec.option(id)?;
-    let pinned = git2_blob_text(j, &opt.text)?;
-    let voted = Proposal::parse_front_matter(&path, pinned)?;
+    let pin = rec.option(id)?.text.clone();
+    let voted = Proposal::parse_front_matter(&path, blob_text(j, &pin)?)?;
+    Some((rec.file.clone(), pin, voted))
+}
+
+/// A move to Superseded changes an outcome, so it needs a decision behind it: the successor's
+/// text as the council accepted it lists this proposal in `replaces`. Otherwise only the chair
+/// (with no chair, a delegate), as council.toml stood before the commit, records it. Either
+/// way, the process document in force is superseded only as council.toml stops naming it.
+fn superseded_by_decision(j: &mut Judge<'_>, ch: &Change, successor: u32, id: u32) {
+    let decided = voted_text(j, successor)
+        .is_some_and(|(_, _, voted)| voted.replaces.iter().any(|r| r.value == id));
+    if !decided {
+        let what = format!(
+            "moved {} to Superseded by {successor:04}, whose text as the council accepted it does not list {id:04} in `replaces` (a supersession nobody voted on)",
+            ch.path
+        );
+        let before = j.before_council().cloned();
+        let chair = before
+            .as_ref()
+            .and_then(|c| c.chair.as_ref().and_then(|name| c.delegate(&name.value)))
+            .cloned();
+        match chair {
+            Some(chair) => {
+                j.authored_by((&chair).into(), &ch.path, &what);
+            }
+            None => {
+                let delegate = before
+                    .as_ref()
+                    .and_then(|c| c.delegate_by_email(&j.author.email))
+                    .cloned();
+                let signed = delegate
+                    .as_ref()
+                    .is_some_and(|d| d.key.as_deref().is_none_or(|k| j.signed_with(k).is_ok()));
+                if !signed {
+                    j.report(
+                        "status-transition",
+                        &ch.path,
+                        format!(
+                            "{what}: with no chair, only a delegate may do that (signed where they have a key); the commit is authored by {}",
+                            j.author.email
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let in_force = j.before_process().is_some_and(|(path, _)| path == ch.path);
+    let still_named = j
+        .after
+        .council()
+        .and_then(|c| c.process.as_ref())
+        .is_some_and(|p| p.value == id);
+    if in_force && still_named {
+        j.report(
+            "status-transition",
+            &ch.path,
+            format!(
+                "moved {} to Superseded while council.toml still names it as the process document in force: the chair points `process` at its successor in the same commit",
+                ch.path
+            ),
+        );
+    }
+}
+
+/// Why process document `id` (as this commit leaves it) is not the text its decision accepted,
+/// if it is not: its type or its `[rules]` differ from the version the record pins.
+fn process_matches_its_vote(j: &Judge<'_>, id: u32) -> Option<String> {
+    let path = j.after.by_id.get(&id)?.iter().next()?.clone();
+    let now = j.after.proposal(&path)?;
+    let (record, pin, voted) = voted_text(j, id)?;
     let rules = |p: &Proposal| p.rules.as_ref().map(|r| r.value.clone());
     if voted.kind.as_ref().map(|k| k.value) != now.kind.as_ref().map(|k| k.value) {
         return Some(format!(
-            "{path} is no longer of the type it was voted on as ({})",
-            rec.file
+            "{path} is no longer of the type it was voted on as ({record})"
         ));
     }
     if rules(&voted) != rules(now) {
         return Some(format!(
-            "the [rules] of {path} differ from the text {} pins ({}): only rules the council voted on come into force",
-            rec.file, opt.text
+            "the [rules] of {path} differ from the text {record} pins ({pin}): only rules the council voted on come into force"
         ));
     }
     None
 }
 
 /// The text of a blob named by its hex id.
-fn git2_blob_text(j: &Judge<'_>, hex: &str) -> Option<String> {
+fn blob_text(j: &Judge<'_>, hex: &str) -> Option<String> {
     let id = j.git.parse_id(hex)?;
     crate::repo::decode(j.git.blob(id).ok()?).ok()
 }
