@@ -361,8 +361,7 @@ pub fn count(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
         .iter()
         .map(|o| {
             d.record
-                .and_then(|r| r.options.iter().find(|x| x.name() == *o))
-                .map_or(crate::model::rules::Ratio::SIMPLE, |x| x.majority)
+                .map_or(crate::model::rules::Ratio::SIMPLE, |r| r.ratio(o))
         })
         .collect();
     let count = tally::count(

@@ -26,6 +26,25 @@ pub struct Dropped {
     pub against: u64,
 }
 
+impl Dropped {
+    /// Why the option (called `name`, needing `ratio`) was dropped, with the figures.
+    pub fn explain(&self, name: &str, ratio: Ratio, quorum: u32) -> String {
+        match self.reason {
+            DropReason::Quorum => format!("quorum: V({name}, none) = {} < {quorum}", self.for_),
+            DropReason::Majority => format!(
+                "majority: V({name}, none) = {} against V(none, {name}) = {}; {ratio} needs {} >= {} x {} and {} > {}",
+                self.for_,
+                self.against,
+                u128::from(self.for_) * u128::from(ratio.d),
+                ratio.n,
+                self.against,
+                self.for_,
+                self.against
+            ),
+        }
+    }
+}
+
 /// The strength of a defeat or path: (V(A,B), V(B,A)); `None` when there is none.
 pub type Strength = Option<(u64, u64)>;
 
@@ -148,9 +167,7 @@ pub fn count(
             Some(DropReason::Quorum)
         } else {
             let r = ratios.get(a).copied().unwrap_or(Ratio::SIMPLE);
-            let passes =
-                u128::from(f) * u128::from(r.d) >= u128::from(r.n) * u128::from(g) && f > g;
-            (!passes).then_some(DropReason::Majority)
+            (!r.passes(f, g)).then_some(DropReason::Majority)
         };
         if let Some(reason) = reason {
             dropped.push(Dropped {

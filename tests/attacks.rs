@@ -2645,7 +2645,17 @@ fn render_out_never_follows_a_link_out_of_the_repository() {
     std::fs::create_dir_all(&elsewhere).unwrap();
     g.symlink(elsewhere.to_str().unwrap(), "public");
     g.symlink(".git", "meta");
-    for out in ["public/site", "meta/site", ".git/site"] {
+    g.symlink("proposals", "texts");
+    for out in [
+        "public/site",
+        "meta/site",
+        ".git/site",
+        // Through a folder that does not exist yet: it would be made beyond the link.
+        "public/new/site",
+        "meta/hooks-x/site",
+        "texts/new/site",
+        "public/../escape/site",
+    ] {
         let o = g
             .council(NOW)
             .args(["render", "--out", out])
@@ -2653,6 +2663,8 @@ fn render_out_never_follows_a_link_out_of_the_repository() {
             .unwrap();
         assert_eq!(o.status.code(), Some(1), "{out}: {o:?}");
     }
-    assert!(!elsewhere.join("site").exists());
-    assert!(!g.dir().join(".git/site").exists());
+    assert!(!elsewhere.join("site").exists() && !elsewhere.join("new").exists());
+    assert!(!g.root.join("escape").exists());
+    assert!(!g.dir().join(".git/site").exists() && !g.dir().join(".git/hooks-x").exists());
+    assert!(!g.dir().join("proposals/new").exists());
 }

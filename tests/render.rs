@@ -525,3 +525,58 @@ fn a_plain_folder_renders_without_git_dates() {
     );
     assert_links_resolve(&f.file("site"));
 }
+
+/// A record may require any ratio `check` accepts, the largest included: the chart's mark and
+/// the pass test neither overflow nor panic.
+#[test]
+fn a_record_with_the_largest_ratio_renders() {
+    let f = voting_repo();
+    let record = f.read("decisions/lockfile.toml");
+    assert!(record.contains("majority = \"1:1\""), "{record}");
+    f.write(
+        "decisions/lockfile.toml",
+        record.replace(
+            "majority = \"1:1\"",
+            "majority = \"18446744073709551615:1\"",
+        ),
+    );
+    let out = f.file("site");
+    render(&f, &out, &[]);
+    let page = std::fs::read_to_string(out.join("decisions/lockfile.html")).unwrap();
+    assert!(page.contains("18446744073709551615:1"), "{page}");
+}
+
+/// Names that would share a page get their own: a second file taking id 2 named `0003.md`,
+/// and a topic called `index` (each folder's list page).
+#[test]
+fn no_two_things_share_a_page() {
+    let f = voting_repo();
+    let three = f.read("proposals/0003-another-lockfile.md");
+    f.write(
+        "proposals/0003.md",
+        three
+            .replace("id = 3", "id = 2")
+            .replace("title = \"", "title = \"Impostor "),
+    );
+    f.write(
+        "proposals/0007-indexing.md",
+        three
+            .replace("id = 3", "id = 7")
+            .replace("topic = \"lockfile\"", "topic = \"index\"")
+            .replace("title = \"", "title = \"Indexing "),
+    );
+    let out = f.file("site");
+    render(&f, &out, &[]);
+    let site = files(&out);
+    assert!(!site["proposals/0003.html"].contains("Impostor"));
+    assert!(site["proposals/file-0003.html"].contains("Impostor"));
+    assert!(
+        site["topics/index.html"].contains("lockfile"),
+        "the list page stays"
+    );
+    let indexing = site
+        .iter()
+        .find(|(k, v)| k.starts_with("topics/x-") && v.contains("Indexing"));
+    assert!(indexing.is_some(), "{:?}", site.keys());
+    assert_links_resolve(&out);
+}

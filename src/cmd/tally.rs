@@ -9,7 +9,6 @@ use crate::cli::TextFormat;
 use crate::cmd::Ctx;
 use crate::decision::{self, Decision, State, Tally};
 use crate::repo::Repo;
-use crate::tally::DropReason;
 
 pub fn json(t: &Tally) -> serde_json::Value {
     let c = &t.count;
@@ -230,29 +229,8 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Res
     }
     for drop in &c.dropped {
         let name = &c.options[drop.option];
-        let ratio = record
-            .options
-            .iter()
-            .find(|o| o.name() == *name)
-            .map_or(crate::model::rules::Ratio::SIMPLE, |o| o.majority);
-        match drop.reason {
-            DropReason::Quorum => writeln!(
-                out,
-                "  dropped {name}: quorum: V({name}, none) = {} < {}",
-                drop.for_, rules.quorum
-            )?,
-            DropReason::Majority => writeln!(
-                out,
-                "  dropped {name}: majority: V({name}, none) = {} against V(none, {name}) = {}; {ratio} needs {} >= {} x {} and {} > {}",
-                drop.for_,
-                drop.against,
-                u128::from(drop.for_) * u128::from(ratio.d),
-                ratio.n,
-                drop.against,
-                drop.for_,
-                drop.against
-            )?,
-        }
+        let why = drop.explain(name, record.ratio(name), rules.quorum);
+        writeln!(out, "  dropped {name}: {why}")?;
     }
     if c.dropped.is_empty() && c.options.len() > 1 {
         writeln!(out, "  every option passes quorum and majority")?;

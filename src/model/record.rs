@@ -162,6 +162,14 @@ impl Record {
         self.options.iter().find(|o| o.id == id)
     }
 
+    /// The majority option `name` (as ballots name it) needs; 1:1 for `none` and unknowns.
+    pub fn ratio(&self, name: &str) -> Ratio {
+        self.options
+            .iter()
+            .find(|o| o.name() == name)
+            .map_or(Ratio::SIMPLE, |o| o.majority)
+    }
+
     pub fn elector(&self, id: &str) -> Option<&Elector> {
         self.electors.iter().find(|e| e.id == id)
     }

@@ -47,6 +47,18 @@ pub struct Ratio {
 impl Ratio {
     pub const SIMPLE: Ratio = Ratio { n: 1, d: 1 };
 
+    /// Whether an option with `for_` ballots above none and `against` below survives this
+    /// majority: `for_ * D >= N * against` (in u128: no ratio overflows) and `for_ > against`.
+    pub fn passes(self, for_: u64, against: u64) -> bool {
+        u128::from(for_) * u128::from(self.d) >= u128::from(self.n) * u128::from(against)
+            && for_ > against
+    }
+
+    /// The share of the ballots (for and against) an option needs: N / (N + D).
+    pub fn share(self) -> f64 {
+        self.n as f64 / (self.n as f64 + self.d as f64)
+    }
+
     pub fn parse(s: &str) -> Option<Ratio> {
         let (n, d) = s.split_once(':')?;
         let n: u64 = n.trim().parse().ok()?;

@@ -44,11 +44,11 @@ pub const MARKER: &str = ".council-site";
 /// Renders the repository at `root` into `req.out`.
 pub fn render(root: &Path, repo: &Repo, req: &Request) -> Result<Summary> {
     let base_url = req.base_url.as_deref().map(check_base_url).transpose()?;
-    check_out(root, &req.out)?;
+    let out = check_out(root, &req.out)?;
     let theme = templates::Theme::load(root)?;
     let history = history::History::read(root)?;
     let site = model::Site::build(repo, &history, req.now, base_url.clone());
-    let summary = write_site(&req.out, |sink| templates::render_site(&theme, &site, sink));
+    let summary = write_site(&out, |sink| templates::render_site(&theme, &site, sink));
     // Freeing the site's data (a GB for 10,000 proposals) takes most of a second; another
     // thread does it while the command reports (and exits, which frees it at once).
     std::thread::spawn(move || drop(site));
@@ -69,24 +69,23 @@ fn check_base_url(url: &str) -> Result<String> {
     Ok(s)
 }
 
-/// Refuses an output folder that would overwrite something council did not render: an
-/// existing file, a non-empty folder without [`MARKER`], or the governance folders.
-fn check_out(root: &Path, out: &Path) -> Result<()> {
-    let abs = if out.is_absolute() {
-        out.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(out)
-    };
-    let norm = normalize(&abs);
+/// Refuses an output folder that would overwrite something council did not render (an
+/// existing file, a non-empty folder without [`MARKER`]), or that lies in the repository's own
+/// folders (its root, the governed folders, `.git`) or reaches out of it through a link.
+/// Returns the folder as the file system resolves it: the site is written there.
+fn check_out(root: &Path, out: &Path) -> Result<PathBuf> {
+    let abs = std::env::current_dir()?.join(out);
+    if fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink()) {
+        crate::refuse!(
+            "{} exists and is not a folder (a symbolic link): council never writes through one",
+            out.display()
+        );
+    }
+    let real = resolved(&abs);
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let parent_real = norm
-        .parent()
-        .and_then(|p| p.canonicalize().ok())
-        .map(|p| p.join(norm.file_name().unwrap_or_default()));
-    let real = parent_real.unwrap_or_else(|| norm.clone());
     // A link on the way (committed in the repository, say) must not carry the site elsewhere:
     // a path written inside the repository stays inside it, and never reaches .git.
-    if norm.starts_with(&root) && !real.starts_with(&root) {
+    if normalize(&abs).starts_with(&root) && !real.starts_with(&root) {
         crate::refuse!(
             "--out {} passes through a symbolic link that leads out of the repository ({}): give a real folder",
             out.display(),
@@ -113,15 +112,13 @@ fn check_out(root: &Path, out: &Path) -> Result<()> {
             );
         }
     }
-    match fs::symlink_metadata(out) {
-        Err(_) => Ok(()),
+    match fs::symlink_metadata(&real) {
+        Err(_) => {}
         Ok(m) if m.is_dir() => {
-            let mut entries = fs::read_dir(out)
+            let mut entries = fs::read_dir(&real)
                 .with_context(|| format!("cannot read {}", out.display()))?
                 .peekable();
-            if entries.peek().is_none() || out.join(MARKER).is_file() {
-                Ok(())
-            } else {
+            if entries.peek().is_some() && !real.join(MARKER).is_file() {
                 crate::refuse!(
                     "{} exists and is not a site council rendered (it has no {MARKER}): council never overwrites a folder unasked; give a new or empty folder",
                     out.display()
@@ -133,9 +130,34 @@ fn check_out(root: &Path, out: &Path) -> Result<()> {
             out.display()
         ),
     }
+    Ok(real)
 }
 
-/// `a/./b/../c` as `a/c`, without touching the disk.
+/// `p` as the file system resolves it: its deepest part that exists, with every link followed
+/// (and `..` taken after them, as the system does), then the rest, which does not exist yet and
+/// so holds no link.
+fn resolved(p: &Path) -> PathBuf {
+    let mut existing = p.to_path_buf();
+    let mut rest = Vec::new();
+    while fs::symlink_metadata(&existing).is_err() {
+        let Some(last) = existing.components().next_back() else {
+            break;
+        };
+        rest.push(last.as_os_str().to_owned());
+        existing.pop();
+    }
+    let mut real = existing.canonicalize().unwrap_or(existing);
+    for part in rest.iter().rev() {
+        if part == ".." {
+            real.pop();
+        } else if part != "." {
+            real.push(part);
+        }
+    }
+    real
+}
+
+/// `p` with `.` and `..` taken lexically: where the path says it is, links aside.
 fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {

@@ -63,11 +63,20 @@ pub fn page_name(s: &str) -> String {
         && s.len() <= 100
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
-    if ok {
+    // `index` is each folder's list page; anything else is spelled out in hex, and a long
+    // name keeps its start and a hash of the whole, so two names never share a page.
+    if ok && s != "index" {
         s.to_owned()
     } else {
-        let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
-        format!("x-{}", &hex[..hex.len().min(120)])
+        let hex: String = s.bytes().take(40).map(|b| format!("{b:02x}")).collect();
+        if s.len() <= 40 {
+            format!("x-{hex}")
+        } else {
+            let hash = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            format!("x-{hex}-{hash:016x}")
+        }
     }
 }
 
@@ -131,7 +140,8 @@ impl Site {
         base_url: Option<String>,
     ) -> Site {
         let now_fixed = now.fixed_offset();
-        // Page paths: by id; a second file taking an id gets a page by its file name.
+        // Page paths: by id (`0002.html`); a second file taking an id gets a page by its file
+        // name, marked apart (`file-0002-x.html`) so that it never takes another id's page.
         let mut taken = BTreeSet::new();
         let mut proposals: Vec<&Proposal> = repo.proposals.iter().collect();
         proposals.sort_by_key(|p| (p.id_value(), p.file.clone()));
@@ -146,7 +156,7 @@ impl Site {
                     .trim_end_matches(".md");
                 match p.id_value() {
                     Some(id) if taken.insert(id) => format!("proposals/{id:04}.html"),
-                    _ => format!("proposals/{}.html", page_name(stem)),
+                    _ => format!("proposals/file-{}.html", page_name(stem)),
                 }
             })
             .collect();
@@ -757,12 +767,6 @@ fn decision_page(
         .max()
         .unwrap_or(0)
         .max(1);
-    let ratio_of = |name: &str| {
-        r.options
-            .iter()
-            .find(|o| o.name() == name)
-            .map_or(crate::model::rules::Ratio::SIMPLE, |o| o.majority)
-    };
     let option_label = |name: &str| -> Value {
         match name.parse::<u32>() {
             Ok(id) => reference(id),
@@ -794,10 +798,10 @@ fn decision_page(
             let name = &c.options[i];
             let for_ = c.pairwise[i][none];
             let against = c.pairwise[none][i];
-            let ratio = ratio_of(name);
+            let ratio = r.ratio(name);
             let total = (for_ + against).max(1) as f64;
             let width = 400.0;
-            let need = ratio.n as f64 / (ratio.n + ratio.d) as f64;
+            let need = ratio.share();
             json!({
                 "option": option_label(name), "for": for_, "against": against,
                 "ratio": ratio.to_string(),
@@ -805,7 +809,7 @@ fn decision_page(
                 "against_w": format!("{:.1}", width * against as f64 / total),
                 "against_x": format!("{:.1}", 10.0 + width * for_ as f64 / total),
                 "mark_x": format!("{:.1}", 10.0 + width * need),
-                "passes": for_ * ratio.d >= ratio.n * against && for_ > against,
+                "passes": ratio.passes(for_, against),
                 "empty": for_ + against == 0,
             })
         })
@@ -815,17 +819,8 @@ fn decision_page(
         .iter()
         .map(|x| {
             let name = &c.options[x.option];
-            let ratio = ratio_of(name);
-            let why = match x.reason {
-                crate::tally::DropReason::Quorum => format!(
-                    "quorum: V({name}, none) = {} is below the quorum of {}",
-                    x.for_, r.rules.quorum
-                ),
-                crate::tally::DropReason::Majority => format!(
-                    "majority: V({name}, none) = {} against V(none, {name}) = {}; a {ratio} majority needs {} × {} ≥ {} × {} and {} > {}",
-                    x.for_, x.against, x.for_, ratio.d, ratio.n, x.against, x.for_, x.against
-                ),
-            };
+            let ratio = r.ratio(name);
+            let why = x.explain(name, ratio, r.rules.quorum);
             json!({"option": option_label(name), "reason": x.reason, "why": why})
         })
         .collect();
