@@ -655,18 +655,6 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Creates `path` with `contents`, refusing to overwrite an existing file.
-pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
-    if fs::symlink_metadata(path).is_ok() {
-        return Err(crate::Refusal(format!(
-            "{} already exists; council never overwrites a file unasked",
-            path.display()
-        ))
-        .into());
-    }
-    write_atomic(path, contents)
-}
-
 impl Repo {
     /// The proposal named on the command line as `7` or `0007`.
     pub fn find_proposal(&self, id: &str) -> Result<&Proposal> {

@@ -94,38 +94,43 @@ impl Plan {
     /// that is not already there now. `before` is the repository as loaded by the command.
     /// `what` names the change in the refusal.
     pub fn validate(&self, before: &Repo, now: DateTime<Utc>, what: &str) -> Result<()> {
+        self.refuse_new_errors(&before.root, Some(before), now, what)
+    }
+
+    /// [`Plan::validate`] for a repository council is only being set up in (`council init`):
+    /// only errors in the files the plan writes count, as what the other files say was there.
+    pub fn validate_fresh(&self, root: &Path, now: DateTime<Utc>, what: &str) -> Result<()> {
+        self.refuse_new_errors(root, None, now, what)
+    }
+
+    fn refuse_new_errors(
+        &self,
+        root: &Path,
+        before: Option<&Repo>,
+        now: DateTime<Utc>,
+        what: &str,
+    ) -> Result<()> {
         for c in &self.changes {
-            if c.create && fs::symlink_metadata(before.root.join(&c.rel)).is_ok() {
+            if c.create && fs::symlink_metadata(root.join(&c.rel)).is_ok() {
                 crate::refuse!(
                     "{} already exists; council never overwrites a file unasked",
                     c.rel
                 );
             }
         }
-        let old: BTreeSet<(String, String, String)> = errors(before, now)
-            .into_iter()
-            .map(|d| (d.rule.to_owned(), d.file, d.message))
-            .collect();
-        self.refuse_new_errors(&before.root, &old, now, what)
-    }
-
-    /// [`Plan::validate`] for a repository that does not exist yet (`council init`).
-    pub fn validate_fresh(&self, root: &Path, now: DateTime<Utc>, what: &str) -> Result<()> {
-        self.refuse_new_errors(root, &BTreeSet::new(), now, what)
-    }
-
-    fn refuse_new_errors(
-        &self,
-        root: &Path,
-        old: &BTreeSet<(String, String, String)>,
-        now: DateTime<Utc>,
-        what: &str,
-    ) -> Result<()> {
-        let after = self.preview(root)?;
-        let new: Vec<Diagnostic> = errors(&after, now)
-            .into_iter()
-            .filter(|d| !old.contains(&(d.rule.to_owned(), d.file.clone(), d.message.clone())))
-            .collect();
+        let key = |d: &Diagnostic| (d.rule, d.file.clone(), d.message.clone());
+        let mut new = errors(&self.preview(root)?, now)?;
+        // A clean result costs one check; the state before is checked only to excuse errors
+        // that were already there.
+        if !new.is_empty() {
+            match before {
+                Some(before) => {
+                    let old: BTreeSet<_> = errors(before, now)?.iter().map(key).collect();
+                    new.retain(|d| !old.contains(&key(d)));
+                }
+                None => new.retain(|d| self.changes.iter().any(|c| c.rel == d.file)),
+            }
+        }
         if new.is_empty() {
             return Ok(());
         }
@@ -205,11 +210,17 @@ impl Plan {
                 command: command_line(),
                 steps: steps.clone(),
             })?;
-            let tmp = root.join(format!("{JOURNAL}.tmp"));
-            fs::write(&tmp, text)
-                .and_then(|_| fs::File::open(&tmp)?.sync_all())
-                .and_then(|_| fs::rename(&tmp, root.join(JOURNAL)))
-                .with_context(|| format!("cannot write {}", root.join(JOURNAL).display()))?;
+            // The temporary files' names are on disk before the journal that names them (a
+            // power loss must not leave a journal pointing at files that are gone).
+            let dirs: BTreeSet<&Path> = written.iter().filter_map(|p| p.parent()).collect();
+            for dir in dirs {
+                sync_dir(dir)?;
+                // A ballot folder made for this change is itself an entry of votes/.
+                if let Some(up) = dir.parent().filter(|up| *up == root.join("votes")) {
+                    sync_dir(up)?;
+                }
+            }
+            crate::repo::write_atomic(&root.join(JOURNAL), text.as_bytes())?;
             sync_dir(root)?;
             crash.step();
         }
@@ -426,7 +437,6 @@ fn recover(root: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
-    let _ = fs::remove_file(root.join(format!("{JOURNAL}.tmp")));
     // Temporary files of a writer killed before its journal: the change never happened.
     let mut dirs = vec![
         root.to_path_buf(),
@@ -607,17 +617,14 @@ pub fn settle(root: &Path) -> Result<()> {
 }
 
 /// The errors `check` would report on `repo` (with its `[lints]`), as it would at `now`.
-fn errors(repo: &Repo, now: DateTime<Utc>) -> Vec<Diagnostic> {
-    let (levels, found) = match crate::lint::levels(&repo.council, &[]) {
-        Ok(l) => l,
-        Err(_) => return Vec::new(),
-    };
+fn errors(repo: &Repo, now: DateTime<Utc>) -> Result<Vec<Diagnostic>> {
+    let (levels, found) = crate::lint::levels(&repo.council, &[]).map_err(anyhow::Error::msg)?;
     let mut all = crate::lint::check(repo, now);
     all.extend(found);
-    crate::lint::apply_levels(all, &levels)
+    Ok(crate::lint::apply_levels(all, &levels)
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
-        .collect()
+        .collect())
 }
 
 /// The disk with a plan's changes laid over it.

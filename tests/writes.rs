@@ -432,3 +432,27 @@ fn tally_says_one_ballot_not_one_ballots() {
         .success()
         .stdout(contains("an option needs 1 ballot ranking it above none"));
 }
+
+/// `init` in a folder of proposals that already has problems adopts it: those problems were
+/// there. A refused `init` leaves no folder behind.
+#[test]
+fn init_adopts_existing_proposals_and_a_refusal_leaves_nothing() {
+    let f = Fixture::empty();
+    f.write(
+        "existing/proposals/0005-old.md",
+        "+++\nid = 5\ntitle = \n+++\nA proposal from before council.\n",
+    );
+    f.council().args(["init", "existing"]).assert().success();
+    assert!(f.file("existing/council.toml").is_file());
+
+    // --commit outside any git repository is refused before anything is written.
+    f.council()
+        .env("GIT_CEILING_DIRECTORIES", f.path())
+        .args(["init", "fresh", "--commit"])
+        .assert()
+        .failure();
+    assert!(
+        !f.file("fresh").exists(),
+        "the refused init left its folder"
+    );
+}

@@ -1,14 +1,14 @@
 //! `council init`: scaffold council.toml and a process document; never overwrites.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::cmd::Ctx;
 use crate::model::council;
 use crate::write::Plan;
-use crate::{Exit, git, refuse};
+use crate::{Exit, git};
 
 pub fn run(
     ctx: &Ctx,
@@ -22,19 +22,27 @@ pub fn run(
         Some(d) => ctx.dir.join(d),
         None => ctx.dir.clone(),
     };
+    // A folder made here and then refused is removed again (it is empty: nothing was written).
+    let made = std::fs::symlink_metadata(&dir).is_err();
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let done = init_in(ctx, out, &dir, name, commit);
+    if done.is_err() && made {
+        let _ = std::fs::remove_dir(&dir);
+    }
+    done
+}
+
+fn init_in(
+    ctx: &Ctx,
+    out: &mut dyn Write,
+    dir: &Path,
+    name: Option<String>,
+    commit: bool,
+) -> Result<Exit> {
     let council_path = dir.join(council::FILE);
     let process_path = dir.join("proposals").join("0001-decision-process.md");
-    for p in [&council_path, &process_path] {
-        if std::fs::symlink_metadata(p).is_ok() {
-            refuse!(
-                "{} already exists; council init never overwrites a file",
-                p.display()
-            );
-        }
-    }
     let name = name.unwrap_or_else(|| "Our Council".to_owned());
-    let who = git::identity(&dir);
+    let who = git::identity(dir);
     let author = match (who.name, who.email) {
         (Some(n), Some(e)) => format!("{n} <{e}>"),
         (Some(n), None) => n,
@@ -86,13 +94,13 @@ Discussions that never end cost more than a decision. This document fixes how on
 "#,
         author = toml_edit::Value::from(author.as_str()),
     );
-    let lock = crate::write::Lock::acquire(&dir)?;
+    let lock = crate::write::Lock::acquire(dir)?;
     let mut plan = Plan::new();
     plan.create(council::FILE, council_toml);
     plan.create("proposals/0001-decision-process.md", process);
-    plan.validate_fresh(&dir, ctx.now, "the new repository")?;
-    let committer = commit.then(|| git::Committer::prepare(&dir)).transpose()?;
-    plan.apply(&dir, &lock)?;
+    plan.validate_fresh(dir, ctx.now, "the new repository")?;
+    let committer = commit.then(|| git::Committer::prepare(dir)).transpose()?;
+    plan.apply(dir, &lock)?;
     drop(lock);
     if !ctx.quiet {
         writeln!(out, "created {}", council_path.display())?;

@@ -477,15 +477,3 @@ pub fn apply_levels(diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> 
     out.dedup();
     out
 }
-
-/// The findings in one proposal's own text (as `status` checks an edit before writing it).
-pub fn check_one(repo: &Repo, file: &str, source: String) -> Vec<Diagnostic> {
-    let (p, mut out) = crate::model::proposal::Proposal::parse(file, source);
-    if let Some(p) = p {
-        let has_votes =
-            p.id.as_ref()
-                .is_some_and(|id| recorded(repo).contains(&id.value));
-        proposals::check(&p, &repo.rules(), &repo.root, has_votes, &mut out);
-    }
-    out
-}
