@@ -430,6 +430,7 @@ fn history_stream(commits: usize) -> Vec<u8> {
                     text: council::git::blob_id(text.as_bytes()),
                     kind: council::model::status::Type::Standards,
                     majority: council::model::rules::Ratio::SIMPLE,
+                    span: 0..0,
                 })
                 .collect(),
             electors: delegates

@@ -243,25 +243,32 @@ impl Files for MemFiles {
     }
 
     fn list(&self, dir: &str) -> Result<Vec<(String, Kind)>> {
+        // A folder's paths are consecutive in the sorted maps: one range each, no scan.
         let prefix = format!("{dir}/");
-        let mut out: Vec<(String, Kind)> = Vec::new();
-        let entries = self
+        let under = |k: &&String| k.starts_with(&prefix);
+        let files = self
             .files
-            .keys()
-            .map(|k| (k, Kind::File))
-            .chain(self.special.iter().map(|(k, why)| (k, Kind::Special(why))));
-        for (path, kind) in entries {
-            if let Some(rest) = path.strip_prefix(&prefix) {
-                let entry = match rest.split_once('/') {
+            .range(prefix.clone()..)
+            .map(|(k, _)| k)
+            .take_while(under)
+            .map(|k| (k, Kind::File));
+        let special = self
+            .special
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| under(k))
+            .map(|(k, why)| (k, Kind::Special(why)));
+        let mut out: Vec<(String, Kind)> = files
+            .chain(special)
+            .map(|(path, kind)| {
+                let rest = &path[prefix.len()..];
+                match rest.split_once('/') {
                     Some((d, _)) => (d.to_owned(), Kind::Dir),
                     None => (rest.to_owned(), kind),
-                };
-                if !out.contains(&entry) {
-                    out.push(entry);
                 }
-            }
-        }
+            })
+            .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup();
         Ok(out)
     }
 

@@ -142,28 +142,7 @@ struct Base {
 }
 
 fn keygen(dir: &Path, name: &str) -> Option<String> {
-    let key = dir.join(name);
-    let ok = Std::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        return None;
-    }
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    Some(public.trim().to_owned())
-}
-
-fn skipped(what: &str) {
-    use std::io::Write;
-    let msg = format!("\nskipped: {what}\n");
-    match std::fs::OpenOptions::new().append(true).open("/dev/stderr") {
-        Ok(mut tty) => {
-            let _ = tty.write_all(msg.as_bytes());
-        }
-        Err(_) => eprint!("{msg}"),
-    }
+    common::keygen(dir, name).map(|(_, public)| public)
 }
 
 static BASE: OnceLock<Option<Base>> = OnceLock::new();
@@ -320,12 +299,10 @@ fn remove_stale_bases() {
     }
 }
 
-/// A fresh copy of the base history, or None (and a note) without ssh-keygen.
+/// A fresh copy of the base history; `None` only where ssh-keygen is missing and
+/// COUNCIL_TESTS_NO_SSH says to skip (see `common::keygen`).
 fn gov() -> Option<Gov> {
-    let Some(b) = BASE.get_or_init(build_base) else {
-        skipped("ssh-keygen is not installed, so the attacks were not tried");
-        return None;
-    };
+    let b = BASE.get_or_init(build_base).as_ref()?;
     let tmp = tempfile::Builder::new()
         .prefix("council-attack-")
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
@@ -811,7 +788,7 @@ fn a_delegate_makes_themselves_chair_then_casts_the_casting_vote() {
     g.write("votes/registry/casting.toml", "winner = \"0005\"\n");
     let cast = g.commit(DAN, "2026-12-06", "casting(registry)");
     g.caught(&coup, &["council-change"]);
-    g.caught(&cast, &["ballot-author", "casting-vote"]);
+    g.caught(&cast, &["ballot-author"]);
 }
 
 #[test]
@@ -819,7 +796,7 @@ fn the_chair_points_process_at_a_draft() {
     attack!(g);
     g.edit("council.toml", "process = 1", "process = 9");
     let c = g.commit(ADA, "2026-12-05", "new rules");
-    g.caught(&c, &["council-change", "invalid-process"]);
+    g.caught(&c, &["council-change"]);
 }
 
 #[test]
@@ -1112,6 +1089,20 @@ fn a_closed_record_forged_with_the_wrong_winner() {
 #[test]
 fn closed_while_the_window_is_open_and_electors_are_missing() {
     attack!(g);
+    // Three of four ballots and a clear winner: only the open window (dan may still vote) makes
+    // the count `open` rather than `decided`.
+    g.ok(
+        "2026-12-04T12:00:00+00:00",
+        &[
+            "vote",
+            "registry",
+            "--rank",
+            "0004 > 0005 > none",
+            "--as",
+            "bob",
+        ],
+    );
+    g.commit(BOB, "2026-12-04T12:00:00+00:00", "vote(registry): bob");
     let text = g.read("decisions/registry.toml")
         + "\n[closed]\nat = 2026-12-05T12:00:00Z\nstate = \"decided\"\nwinners = [\"0004\"]\noutcome = { \"0004\" = \"Accepted\", \"0005\" = \"Rejected\" }\n";
     g.write("decisions/registry.toml", text);
@@ -1119,6 +1110,11 @@ fn closed_while_the_window_is_open_and_electors_are_missing() {
     g.set_status(P5, "Voting", "Rejected");
     let c = g.commit(ADA, "2026-12-05", "close(registry)");
     g.caught(&c, &["record-change", "status-tally"]);
+    let (_, _, text) = g.check_base(NOW);
+    assert!(
+        text.contains("open"),
+        "the count says the vote is open:\n{text}"
+    );
 }
 
 #[test]
@@ -1566,7 +1562,7 @@ fn a_casting_vote_by_a_delegate_who_is_not_chair() {
     attack!(g);
     g.write("votes/registry/casting.toml", "winner = \"0005\"\n");
     let c = g.commit(CY, "2026-12-05", "casting(registry)");
-    g.caught(&c, &["ballot-author", "casting-vote"]);
+    g.caught(&c, &["ballot-author"]);
 }
 
 #[test]
@@ -1574,7 +1570,7 @@ fn a_casting_vote_by_the_chair_without_a_tie() {
     attack!(g);
     g.write("votes/0006/casting.toml", "winner = \"0006\"\n");
     let c = g.commit(ADA, "2026-12-05", "casting(0006)");
-    g.caught(&c, &["casting-vote", "ballot-timing"]);
+    g.caught(&c, &["ballot-timing"]);
 }
 
 #[test]
@@ -1583,7 +1579,7 @@ fn a_casting_vote_by_the_chair_while_the_vote_is_still_open() {
     // registry: ada and cy split 0004 and 0005, but bob and dan have still to vote.
     g.write("votes/registry/casting.toml", "winner = \"0004\"\n");
     let c = g.commit(ADA, "2026-12-05", "casting(registry)");
-    g.caught(&c, &["casting-vote", "ballot-timing"]);
+    g.caught(&c, &["ballot-timing"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2193,7 +2189,7 @@ fn the_chair_points_process_at_a_standards_document() {
     attack!(g);
     g.edit("council.toml", "process = 1", "process = 2");
     let c = g.commit(ADA, "2026-12-05", "0002 has rules too");
-    g.caught(&c, &["council-change", "invalid-process"]);
+    g.caught(&c, &["council-change"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2230,7 +2226,7 @@ fn a_new_chair_casts_the_casting_vote_of_a_vote_opened_under_the_old_one() {
     g.commit(DAN, "2026-12-07", "vote(registry): dan");
     g.write("votes/registry/casting.toml", "winner = \"0005\"\n");
     let c = g.commit(DAN, "2026-12-08", "casting(registry)");
-    g.caught(&c, &["ballot-author", "casting-vote"]);
+    g.caught(&c, &["ballot-author"]);
 }
 
 #[test]

@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{Fixture, git as git_in, ranking};
 use predicates::prelude::*;
@@ -303,28 +302,13 @@ fn text_under_vote_is_frozen() {
     );
 }
 
-fn keygen(dir: &Path, name: &str) -> Option<(std::path::PathBuf, String)> {
-    let key = dir.join(name);
-    let ok = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        common::skipped("ssh-keygen is not installed, so signed commits were not tested");
-        return None;
-    }
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    Some((key, public.trim().to_owned()))
-}
-
 #[test]
 fn signed_ballots_must_carry_the_delegates_signature() {
     let keys = tempfile::tempdir().unwrap();
-    let Some((ada_key, ada_pub)) = keygen(keys.path(), "ada") else {
+    let Some((ada_key, ada_pub)) = common::keygen(keys.path(), "ada") else {
         return;
     };
-    let Some((other_key, _)) = keygen(keys.path(), "other") else {
+    let Some((other_key, _)) = common::keygen(keys.path(), "other") else {
         return;
     };
     let f = Fixture::new();
@@ -508,7 +492,7 @@ fn a_merge_is_not_blamed_for_what_its_branches_did() {
 #[test]
 fn vote_commit_signs_as_git_is_set_up_to_and_runs_hooks() {
     let keys = tempfile::tempdir().unwrap();
-    let Some((ada_key, ada_pub)) = keygen(keys.path(), "ada") else {
+    let Some((ada_key, ada_pub)) = common::keygen(keys.path(), "ada") else {
         return;
     };
     let f = Fixture::new();

@@ -207,6 +207,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
             text: git::blob_id(text.as_bytes()),
             kind: kind.value,
             majority: rules.majority_for(kind.value),
+            span: 0..0,
         });
         writes.push((p.file.clone(), text));
     }

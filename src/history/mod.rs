@@ -64,6 +64,12 @@ struct Judge<'a> {
     out: Vec<Diagnostic>,
     ballots: usize,
     decisions: BTreeSet<String>,
+    /// The decisions whose records the commit changes (computed once: the rows ask per file).
+    changed_records: BTreeSet<String>,
+    /// The path of the process document in force before the commit, once asked for.
+    process_before: std::cell::OnceCell<Option<String>>,
+    /// `changes` by path.
+    change_at: HashMap<&'a str, &'a Change>,
 }
 
 /// A person the table names: id, email and key.
@@ -140,11 +146,7 @@ impl Judge<'_> {
             .flatten()
             .map(String::as_str)
             .collect();
-        for p in self.old.keys() {
-            if let Some(n) = record_name(p) {
-                names.insert(n);
-            }
-        }
+        names.extend(self.changed_records.iter().map(String::as_str));
         names
             .into_iter()
             .filter_map(|n| self.before_record(n))
@@ -154,15 +156,21 @@ impl Judge<'_> {
 
     /// The process document in force before the commit.
     fn before_process(&self) -> Option<(String, &Proposal)> {
-        let id = self.before_council()?.process.as_ref()?.value;
-        let mut paths: BTreeSet<&String> =
-            self.after.by_id.get(&id).into_iter().flatten().collect();
-        paths.extend(self.old.keys().filter(|k| proposal_path(k)));
-        paths.into_iter().find_map(|path| {
-            self.before_proposal(path)
-                .filter(|p| p.id.as_ref().is_some_and(|i| i.value == id))
-                .map(|p| (path.clone(), p))
-        })
+        let path = self
+            .process_before
+            .get_or_init(|| {
+                let id = self.before_council()?.process.as_ref()?.value;
+                let mut paths: BTreeSet<&String> =
+                    self.after.by_id.get(&id).into_iter().flatten().collect();
+                paths.extend(self.old.keys().filter(|k| proposal_path(k)));
+                paths.into_iter().find_map(|path| {
+                    self.before_proposal(path)
+                        .filter(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+                        .map(|_| path.clone())
+                })
+            })
+            .as_ref()?;
+        Some((path.clone(), self.before_proposal(path)?))
     }
 
     /// [`Judge::authored_by`] delegate `id` with the email and key record `rec` holds for them
@@ -187,7 +195,7 @@ impl Judge<'_> {
 
     /// The change of `path` in this commit, if any.
     fn change(&self, path: &str) -> Option<&Change> {
-        self.changes.iter().find(|c| c.path == path)
+        self.change_at.get(path).copied()
     }
 
     fn report(&mut self, rule: &'static str, file: &str, msg: String) {
@@ -580,10 +588,14 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
                     ));
                     continue;
                 };
+                // What the branch changed since the merge base, as one tree difference.
+                let branch: HashMap<String, Option<Entry>> = git
+                    .diff(Some(base), *other)?
+                    .into_iter()
+                    .map(|b| (b.path, b.new))
+                    .collect();
                 for ch in &changes {
-                    let theirs = git.entry_at(*other, &ch.path)?;
-                    let old = git.entry_at(base, &ch.path)?;
-                    if theirs == ch.new && old != ch.new {
+                    if branch.get(&ch.path).is_some_and(|theirs| *theirs == ch.new) {
                         covered.insert(ch.path.clone());
                     }
                 }
@@ -628,6 +640,12 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
             out: Vec::new(),
             ballots: 0,
             decisions: BTreeSet::new(),
+            changed_records: changes
+                .iter()
+                .filter_map(|c| record_name(&c.path).map(str::to_owned))
+                .collect(),
+            process_before: std::cell::OnceCell::new(),
+            change_at: changes.iter().map(|c| (c.path.as_str(), c)).collect(),
         };
         judge_changes(&mut j, &changes, &authors);
         report.ballots += j.ballots;

@@ -179,17 +179,14 @@ fn recorded(repo: &Repo) -> BTreeSet<u32> {
         .collect()
 }
 
-/// The line of `needle` in a record, for pointing at an option.
-fn record_at(
+/// A finding about option `o` of record `r`, pointing at its `id`.
+fn at_option(
     r: &crate::model::record::Record,
+    o: &crate::model::record::RecordOption,
     rule: &'static str,
-    needle: &str,
     msg: String,
 ) -> Diagnostic {
-    match r.source.find(needle) {
-        Some(i) => Diagnostic::at(rule, &r.file, &r.source, i..i + needle.len(), msg),
-        None => Diagnostic::file(rule, &r.file, msg),
-    }
+    Diagnostic::at(rule, &r.file, &r.source, o.span.clone(), msg)
 }
 
 fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
@@ -216,12 +213,11 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for o in &record.options {
-            let needle = format!("id = {}", o.id);
             let Some(p) = repo.proposal_at(&o.file).or_else(|| repo.proposal(o.id)) else {
-                out.push(record_at(
+                out.push(at_option(
                     record,
+                    o,
                     "invalid-record",
-                    &needle,
                     format!(
                         "option {} names proposal {}, which is not in proposals/: a proposal a record names is never deleted",
                         o.name(),
@@ -231,10 +227,10 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if p.file != o.file {
-                out.push(record_at(
+                out.push(at_option(
                     record,
+                    o,
                     "invalid-record",
-                    &needle,
                     format!(
                         "option {} is {} in the record, but proposal {} is now {}: a proposal a record names is never renamed",
                         o.name(),

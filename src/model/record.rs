@@ -57,8 +57,9 @@ impl State {
     }
 }
 
-/// One proposal in the vote.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One proposal in the vote. Two options are equal when they say the same, wherever they
+/// stand in their texts.
+#[derive(Clone, Debug, Eq)]
 pub struct RecordOption {
     pub id: u32,
     pub file: String,
@@ -66,6 +67,21 @@ pub struct RecordOption {
     pub text: String,
     pub kind: Type,
     pub majority: Ratio,
+    /// Where its `id` stands in the record's text (empty for a record not read from a file).
+    pub span: Range<usize>,
+}
+
+impl PartialEq for RecordOption {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.id, &self.file, &self.text, self.kind, self.majority)
+            == (
+                &other.id,
+                &other.file,
+                &other.text,
+                other.kind,
+                other.majority,
+            )
+    }
 }
 
 impl RecordOption {
@@ -490,6 +506,7 @@ fn instant(k: &str, v: &DeValue<'_>) -> Result<DateTime<FixedOffset>, String> {
 
 fn read_option(t: &DeTable<'_>, span: Range<usize>, bad: Bad<'_>) -> Option<RecordOption> {
     let mut id = None;
+    let mut id_span = span.start..span.start;
     let mut file = None;
     let mut text = None;
     let mut kind = None;
@@ -498,7 +515,10 @@ fn read_option(t: &DeTable<'_>, span: Range<usize>, bad: Bad<'_>) -> Option<Reco
         let (k, v, vs) = (key.get_ref().as_ref(), value.get_ref(), value.span());
         match k {
             "id" => match tomlv::as_int(v) {
-                Some(Ok(n)) if n >= 1 && n <= i64::from(u32::MAX) => id = Some(n as u32),
+                Some(Ok(n)) if n >= 1 && n <= i64::from(u32::MAX) => {
+                    id = Some(n as u32);
+                    id_span = vs;
+                }
                 _ => bad(
                     vs,
                     "`option.id` must be a proposal id (an integer from 1)".into(),
@@ -544,6 +564,7 @@ fn read_option(t: &DeTable<'_>, span: Range<usize>, bad: Bad<'_>) -> Option<Reco
             text,
             kind,
             majority,
+            span: id_span,
         }),
         _ => {
             bad(
@@ -754,6 +775,7 @@ mod tests {
                 text: "9f2c4e1d0b7a9f2c4e1d0b7a9f2c4e1d0b7a0000".into(),
                 kind: Type::Process,
                 majority: Ratio { n: 2, d: 1 },
+                span: 0..0,
             }],
             electors: vec![Elector {
                 id: "ada".into(),

@@ -294,6 +294,31 @@ pub fn json(cmd: &mut Command) -> serde_json::Value {
     })
 }
 
+/// A new ed25519 key `dir/name` without passphrase: its path and public line. Without
+/// ssh-keygen the tests that need it cannot run: that fails the run, unless
+/// `COUNCIL_TESTS_NO_SSH=1` says to skip them knowingly (then `None`, said on the terminal).
+#[allow(dead_code)] // not every test file signs
+pub fn keygen(dir: &Path, name: &str) -> Option<(PathBuf, String)> {
+    let key = dir.join(name);
+    let ok = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&key)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("COUNCIL_TESTS_NO_SSH").is_some(),
+            "ssh-keygen could not make a key: the signing and attack tests need it (install openssh-client), or set COUNCIL_TESTS_NO_SSH=1 to skip them knowingly"
+        );
+        skipped(
+            "ssh-keygen is not installed: the tests that sign were skipped (COUNCIL_TESTS_NO_SSH)",
+        );
+        return None;
+    }
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    Some((key, public.trim().to_owned()))
+}
+
 /// Says that a test skipped part of its work, on the terminal itself: past the test harness's
 /// capture, so a normal `cargo test` shows it.
 pub fn skipped(what: &str) {
