@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::emit::Format;
@@ -57,14 +57,19 @@ pub enum TextFormat {
     Json,
 }
 
-/// The statuses a proposal may have, for `status` and `list --status`.
-fn statuses() -> PossibleValuesParser {
-    PossibleValuesParser::new(Status::ALL.map(|s| s.as_str()))
+/// The statuses a proposal may have, for `status` and `list --status`, as [`Status`].
+pub(crate) fn statuses() -> impl TypedValueParser<Value = Status> {
+    PossibleValuesParser::new(Status::ALL.map(|s| s.as_str())).try_map(|s| s.parse::<Status>())
 }
 
-/// The types a proposal may have, for `new --type` and `list --type`.
-fn types() -> PossibleValuesParser {
-    PossibleValuesParser::new(Type::ALL.map(|t| t.as_str()))
+/// The types a proposal may have, for `new --type` and `list --type`, as [`Type`].
+pub(crate) fn types() -> impl TypedValueParser<Value = Type> {
+    PossibleValuesParser::new(Type::ALL.map(|t| t.as_str())).try_map(|s| s.parse::<Type>())
+}
+
+/// An http or https URL, as a front matter field takes it.
+pub(crate) fn url(s: &str) -> Result<String, String> {
+    crate::model::proposal::check_url(s).map(|()| s.to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,38 +91,19 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  council new --title \"A standard lockfile format\" --topic lockfile --author \"Ada Lovelace <ada@example.org>\""
     )]
-    New {
-        /// The title: one line of 1 to 80 characters; the file name's slug is made from it
-        #[arg(long, value_name = "TITLE")]
-        title: String,
-        /// The proposal's type, which decides its sections and majority
-        #[arg(long = "type", value_name = "TYPE", default_value = "standards", value_parser = types())]
-        kind: String,
-        /// The topic it competes on: lower-case letters, digits and `-`, not all digits
-        #[arg(long, value_name = "TOPIC")]
-        topic: Option<String>,
-        /// An author: `Name` or `Name <email>` (repeatable; default: git's user.name and user.email)
-        #[arg(long, value_name = "AUTHOR")]
-        author: Vec<String>,
-        /// Where the proposal is discussed: an http or https URL
-        #[arg(long, value_name = "URL")]
-        discussions_to: Option<String>,
-        /// Record the new file as a git commit, made by `git commit`
-        #[arg(long)]
-        commit: bool,
-    },
+    New(cmd::new::Request),
     /// List proposals, one row each
     #[command(after_help = "Example:\n  council list --status Discussion --status Voting")]
     List {
         /// Only proposals in this status (repeatable)
         #[arg(long, value_name = "STATUS", value_parser = statuses())]
-        status: Vec<String>,
+        status: Vec<Status>,
         /// Only proposals of this topic
         #[arg(long, value_name = "TOPIC")]
         topic: Option<String>,
         /// Only proposals of this type
         #[arg(long = "type", value_name = "TYPE", value_parser = types())]
-        kind: Option<String>,
+        kind: Option<Type>,
         /// Output format: a table for people, JSON (an array of front matters) for scripts
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
@@ -156,47 +142,12 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  council status 6 Discussion --discussions-to https://discuss.example.org/t/6\n  council status 2 Superseded --superseded-by 6"
     )]
-    Status {
-        /// The proposal's id: 7 or 0007
-        #[arg(value_name = "ID")]
-        id: String,
-        /// The new status, as the files write it (a vote moves to Voting with `open`, out of it with `close` or `cancel`)
-        #[arg(value_name = "STATUS", value_parser = statuses())]
-        new: String,
-        /// Where the decision was made (a URL): needed by Accepted, Rejected or Active without votes
-        #[arg(long, value_name = "URL")]
-        resolution: Option<String>,
-        /// The proposal that supersedes this one (with Superseded); its `replaces` gains this id
-        #[arg(long, value_name = "ID")]
-        superseded_by: Option<String>,
-        /// Where the proposal is discussed (a URL): needed from Discussion on
-        #[arg(long, value_name = "URL")]
-        discussions_to: Option<String>,
-        /// Record the change as a git commit, made by `git commit`
-        #[arg(long)]
-        commit: bool,
-    },
+    Status(cmd::status::Request),
     /// Open voting on a decision: write its record, and move its proposals to Voting
     #[command(
         after_help = "Examples:\n  council open lockfile --days 14\n  council open 0005 --closes 2026-12-15"
     )]
-    Open {
-        /// The decision: a topic, or the id of a proposal without one
-        #[arg(value_name = "DECISION")]
-        decision: String,
-        /// Length of the window in days, 1 to 365 (default: the rules' voting-days)
-        #[arg(long, value_name = "N", conflicts_with = "closes", value_parser = clap::value_parser!(u32).range(1..=365))]
-        days: Option<u32>,
-        /// When the window closes: an RFC 3339 time (2026-12-15T12:00:00Z) or a date (the end of that day, UTC)
-        #[arg(long, value_name = "WHEN")]
-        closes: Option<String>,
-        /// Open as this delegate id (default: the delegate with git's user.email)
-        #[arg(long = "as", value_name = "ID")]
-        as_: Option<String>,
-        /// Record the change as a git commit, made by `git commit`
-        #[arg(long)]
-        commit: bool,
-    },
+    Open(cmd::open::Request),
     /// Stop a running vote (the chair): proposals back to Discussion, record and ballots removed
     #[command(after_help = "Example:\n  council cancel lockfile --commit")]
     Cancel {
@@ -214,35 +165,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  council vote lockfile --rank \"0006 > 0007 = 0008 > none\"\n  council vote 0005 approve --comment \"a small, clear change\"\n  council vote lockfile --recuse\n  council vote lockfile --casting 0006"
     )]
-    Vote {
-        /// The decision: a topic, or a proposal's id (7 or 0007)
-        #[arg(value_name = "DECISION")]
-        decision: String,
-        /// For a one-proposal decision: approve (it above none), reject (none above it) or abstain
-        #[arg(value_name = "CHOICE", value_parser = ["approve", "reject", "abstain"], required_unless_present_any = ["rank", "casting", "recuse"], conflicts_with_all = ["rank", "casting", "recuse"])]
-        choice: Option<String>,
-        /// A ranking, most preferred first: options (7 or 0007, and none) separated by `>`, equals by `=`
-        #[arg(long, value_name = "RANKING", conflicts_with_all = ["casting", "recuse"])]
-        rank: Option<String>,
-        /// Declare a conflict of interest: this ballot is not counted, and takes no concerns
-        #[arg(long, conflicts_with_all = ["casting", "concern"])]
-        recuse: bool,
-        /// Vote as this delegate id (default: the delegate with git's user.email)
-        #[arg(long = "as", value_name = "ID")]
-        as_: Option<String>,
-        /// A free-text comment kept in the ballot
-        #[arg(long, value_name = "TEXT")]
-        comment: Option<String>,
-        /// An unresolved concern, not empty (repeatable); with the rules' concerns-block it keeps the decision from closing
-        #[arg(long, value_name = "TEXT")]
-        concern: Vec<String>,
-        /// The chair's casting vote after a tie: one of the tied options
-        #[arg(long, value_name = "OPTION")]
-        casting: Option<String>,
-        /// Record the ballot as a git commit, made by `git commit` (signed where git is set up to sign)
-        #[arg(long)]
-        commit: bool,
-    },
+    Vote(cmd::vote::Request),
     /// Count decisions, explaining every step
     #[command(
         after_help = "Examples:\n  council tally ballot-format\n  council tally --at v1.0 --format json"
@@ -450,25 +373,7 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
     let mut out = anstream::stdout().lock();
     match command {
         Command::Init { dir, name, commit } => cmd::init::run(ctx, &mut out, dir, name, commit),
-        Command::New {
-            title,
-            kind,
-            topic,
-            author,
-            discussions_to,
-            commit,
-        } => cmd::new::run(
-            ctx,
-            &mut out,
-            cmd::new::Request {
-                title,
-                kind,
-                topic,
-                authors: author,
-                discussions_to,
-                commit,
-            },
-        ),
+        Command::New(req) => cmd::new::run(ctx, &mut out, req),
         Command::List {
             status,
             topic,
@@ -499,72 +404,14 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
                 &overrides,
             )
         }
-        Command::Status {
-            id,
-            new,
-            resolution,
-            superseded_by,
-            discussions_to,
-            commit,
-        } => cmd::status::run(
-            ctx,
-            &mut out,
-            cmd::status::Request {
-                id,
-                new,
-                resolution,
-                superseded_by,
-                discussions_to,
-                commit,
-            },
-        ),
-        Command::Open {
-            decision,
-            days,
-            closes,
-            as_,
-            commit,
-        } => cmd::open::run(
-            ctx,
-            &mut out,
-            cmd::open::Request {
-                decision,
-                days,
-                closes,
-                as_,
-                commit,
-            },
-        ),
+        Command::Status(req) => cmd::status::run(ctx, &mut out, req),
+        Command::Open(req) => cmd::open::run(ctx, &mut out, req),
         Command::Cancel {
             decision,
             as_,
             commit,
         } => cmd::cancel::run(ctx, &mut out, &decision, as_.as_deref(), commit),
-        Command::Vote {
-            decision,
-            choice,
-            rank,
-            recuse,
-            as_,
-            comment,
-            concern,
-            casting,
-            commit,
-        } => cmd::vote::run(
-            ctx,
-            &mut out,
-            cmd::vote::Request {
-                decision,
-                choice,
-                rank,
-                recuse,
-                as_,
-                comment,
-                concerns: concern,
-                casting,
-                commit,
-            },
-        ),
+        Command::Vote(req) => cmd::vote::run(ctx, &mut out, req),
         Command::Tally {
             decisions,
             at,

@@ -9,13 +9,15 @@
 
 use std::path::Path;
 
-/// The documents whose examples run: README.md and every page directly in docs/.
+/// The documents whose examples run: README.md and every page in docs/ and docs/rules/.
 fn documents() -> Vec<String> {
     let mut all = vec!["README.md".to_owned()];
-    for e in std::fs::read_dir("docs").unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        if name.ends_with(".md") {
-            all.push(format!("docs/{name}"));
+    for dir in ["docs", "docs/rules"] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md") {
+                all.push(format!("{dir}/{name}"));
+            }
         }
     }
     all.sort();

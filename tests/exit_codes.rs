@@ -119,6 +119,8 @@ const CASES: &[Case] = &[
     case(Plain, &["new", "--title", "", "--author", "Ada"], 2, "--title"),
     case(Plain, &["new", "--title", "X", "--topic", "Bad Topic", "--author", "Ada"], 2, "--topic"),
     case(Plain, &["new", "--title", "X", "--author", "<ada>"], 2, "--author"),
+    case(Plain, &["new", "--title", "X", "--author", "Ada", "--discussions-to", "ftp://x"], 2, "--discussions-to"),
+    case(Plain, &["status", "2", "Draft", "--resolution", "nope"], 2, "--resolution"),
     case(Plain, &["open", "lockfile", "--days", "0"], 2, "--days"),
     case(Plain, &["open", "lockfile", "--closes", "tomorrow", "--as", "ada"], 2, "`tomorrow`"),
     case(Plain, &["frobnicate"], 2, "unrecognized subcommand"),

@@ -111,8 +111,8 @@ fn status_takes_discussions_to_and_resolution() {
     refused_untouched(
         &f,
         &["status", "2", "Discussion", "--discussions-to", "not a url"],
-        1,
-        "[invalid-url]",
+        2,
+        "invalid value 'not a url' for '--discussions-to <URL>'",
     );
     f.council()
         .args([
@@ -172,10 +172,11 @@ fn new_takes_discussions_to_and_checks_it() {
         c
     };
     let before = files(f.path());
+    // A malformed value is a usage error (docs/behaviour.md), found before anything is read.
     new(&["--discussions-to", "ftp://x"])
         .assert()
-        .code(1)
-        .stderr(contains("[invalid-url]"));
+        .code(2)
+        .stderr(contains("`ftp://x` must be an http or https URL"));
     assert!(files(f.path()) == before);
     new(&["--discussions-to", "https://d.example.org/t/7"])
         .assert()

@@ -21,18 +21,11 @@ pub fn json(p: &Proposal) -> serde_json::Value {
 pub fn run(
     ctx: &Ctx,
     out: &mut dyn Write,
-    statuses: &[String],
+    statuses: &[Status],
     topic: Option<String>,
-    kind: Option<String>,
+    kind: Option<Type>,
     format: ListFormat,
 ) -> Result<Exit> {
-    let statuses: Vec<Status> = statuses
-        .iter()
-        .map(|s| s.parse().map_err(anyhow::Error::msg))
-        .collect::<Result<_>>()?;
-    let kind: Option<Type> = kind
-        .map(|k| k.parse().map_err(anyhow::Error::msg))
-        .transpose()?;
     let repo = Repo::load(&ctx.root()?)?;
     let mut rows: Vec<&Proposal> = repo
         .proposals

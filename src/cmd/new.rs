@@ -12,13 +12,26 @@ use crate::write::Plan;
 use crate::{Exit, git, lint};
 
 /// What `new` is asked to write.
-#[derive(Debug, Default)]
+/// What `new` is asked for (its command-line arguments).
+#[derive(Debug, clap::Args)]
 pub struct Request {
+    /// The title: one line of 1 to 80 characters; the file name's slug is made from it
+    #[arg(long, value_name = "TITLE")]
     pub title: String,
-    pub kind: String,
+    /// The proposal's type, which decides its sections and majority
+    #[arg(long = "type", value_name = "TYPE", default_value = "standards", value_parser = crate::cli::types())]
+    pub kind: Type,
+    /// The topic it competes on: lower-case letters, digits and `-`, not all digits
+    #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
+    /// An author: `Name` or `Name <email>` (repeatable; default: git's user.name and user.email)
+    #[arg(long = "author", value_name = "AUTHOR")]
     pub authors: Vec<String>,
+    /// Where the proposal is discussed: an http or https URL
+    #[arg(long, value_name = "URL", value_parser = crate::cli::url)]
     pub discussions_to: Option<String>,
+    /// Record the new file as a git commit, made by `git commit`
+    #[arg(long)]
     pub commit: bool,
 }
 
@@ -61,7 +74,6 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         discussions_to,
         commit,
     } = req;
-    let kind: Type = kind.parse().map_err(anyhow::Error::msg)?;
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 80 || title.contains('\n') {
         bail!("--title: a title is one line of 1 to 80 characters");

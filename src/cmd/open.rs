@@ -42,11 +42,23 @@ pub fn parse_when(s: &str) -> Result<DateTime<Utc>> {
     ))
 }
 
+/// What `open` is asked for (its command-line arguments).
+#[derive(Debug, clap::Args)]
 pub struct Request {
+    /// The decision: a topic, or the id of a proposal without one
+    #[arg(value_name = "DECISION")]
     pub decision: String,
+    /// Length of the window in days, 1 to 365 (default: the rules' voting-days)
+    #[arg(long, value_name = "N", conflicts_with = "closes", value_parser = clap::value_parser!(u32).range(1..=365))]
     pub days: Option<u32>,
+    /// When the window closes: an RFC 3339 time (2026-12-15T12:00:00Z) or a date (the end of that day, UTC)
+    #[arg(long, value_name = "WHEN")]
     pub closes: Option<String>,
+    /// Open as this delegate id (default: the delegate with git's user.email)
+    #[arg(long = "as", value_name = "ID")]
     pub as_: Option<String>,
+    /// Record the change as a git commit, made by `git commit`
+    #[arg(long)]
     pub commit: bool,
 }
 

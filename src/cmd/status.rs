@@ -12,16 +12,25 @@ use crate::write::Plan;
 use crate::{Exit, git, refuse};
 
 /// What `status` is asked to do.
-#[derive(Debug, Default)]
+#[derive(Debug, clap::Args)]
 pub struct Request {
+    /// The proposal's id: 7 or 0007
+    #[arg(value_name = "ID")]
     pub id: String,
-    pub new: String,
-    /// `--resolution URL`: where the decision was made.
+    /// The new status, as the files write it (a vote moves to Voting with `open`, out of it with `close` or `cancel`)
+    #[arg(value_name = "STATUS", value_parser = crate::cli::statuses())]
+    pub new: Status,
+    /// Where the decision was made (a URL): needed by Accepted, Rejected or Active without votes
+    #[arg(long, value_name = "URL", value_parser = crate::cli::url)]
     pub resolution: Option<String>,
-    /// `--superseded-by ID`: the successor, whose `replaces` gains this proposal.
+    /// The proposal that supersedes this one (with Superseded); its `replaces` gains this id
+    #[arg(long, value_name = "ID")]
     pub superseded_by: Option<String>,
-    /// `--discussions-to URL`.
+    /// Where the proposal is discussed (a URL): needed from Discussion on
+    #[arg(long, value_name = "URL", value_parser = crate::cli::url)]
     pub discussions_to: Option<String>,
+    /// Record the change as a git commit, made by `git commit`
+    #[arg(long)]
     pub commit: bool,
 }
 
@@ -34,7 +43,7 @@ pub fn article(word: &str) -> &'static str {
 }
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
-    let new: Status = req.new.parse().map_err(anyhow::Error::msg)?;
+    let new = req.new;
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
     let p = repo.find_proposal(&req.id)?;

@@ -14,16 +14,35 @@ use crate::repo::Repo;
 use crate::write::Plan;
 use crate::{Exit, git, refuse};
 
-#[derive(Debug, Default)]
+/// What `vote` is asked for (its command-line arguments).
+#[derive(Debug, Default, clap::Args)]
 pub struct Request {
+    /// The decision: a topic, or a proposal's id (7 or 0007)
+    #[arg(value_name = "DECISION")]
     pub decision: String,
+    /// For a one-proposal decision: approve (it above none), reject (none above it) or abstain
+    #[arg(value_name = "CHOICE", value_parser = ["approve", "reject", "abstain"], required_unless_present_any = ["rank", "casting", "recuse"], conflicts_with_all = ["rank", "casting", "recuse"])]
     pub choice: Option<String>,
+    /// A ranking, most preferred first: options (7 or 0007, and none) separated by `>`, equals by `=`
+    #[arg(long, value_name = "RANKING", conflicts_with_all = ["casting", "recuse"])]
     pub rank: Option<String>,
+    /// Declare a conflict of interest: this ballot is not counted, and takes no concerns
+    #[arg(long, conflicts_with_all = ["casting", "concerns"])]
     pub recuse: bool,
+    /// Vote as this delegate id (default: the delegate with git's user.email)
+    #[arg(long = "as", value_name = "ID")]
     pub as_: Option<String>,
+    /// A free-text comment kept in the ballot
+    #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
+    /// An unresolved concern, not empty (repeatable); with the rules' concerns-block it keeps the decision from closing
+    #[arg(long = "concern", value_name = "TEXT")]
     pub concerns: Vec<String>,
+    /// The chair's casting vote after a tie: one of the tied options
+    #[arg(long, value_name = "OPTION")]
     pub casting: Option<String>,
+    /// Record the ballot as a git commit, made by `git commit` (signed where git is set up to sign)
+    #[arg(long)]
     pub commit: bool,
 }
 
