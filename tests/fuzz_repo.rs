@@ -359,12 +359,18 @@ fn through_the_binary(
         &["tally"],
         &["tally", "ballot-format", "--format", "json"],
         &["tally", "--at", "HEAD"],
+        // A vote that every elector answers, so that (on a mutant that allows it) `close`
+        // writes its outcome: the writing path most worth fuzzing.
         &["open", "0005", "--as", "ada", "--days", "7"],
-        &["vote", "0005", "approve", "--as", "ada", "--concern", "x"],
+        &["vote", "0005", "approve", "--as", "ada", "--comment", "x"],
         &["vote", "0005", "--recuse", "--as", "grace"],
         &["vote", "0005", "--rank", "0005 > none", "--as", "alan"],
+        &["vote", "0005", "reject", "--as", "barbara"],
         &["tally", "0005"],
         &["close", "0005"],
+        &["render", "--out", "site"],
+        &["open", "0005", "--as", "ada", "--days", "7"],
+        &["vote", "0005", "approve", "--as", "ada", "--concern", "x"],
         &["cancel", "0005", "--as", "ada"],
         &[
             "vote",
@@ -392,7 +398,7 @@ fn through_the_binary(
     for args in commands {
         let out = f
             .council()
-            .env("COUNCIL_NOW", "2026-10-10T12:00:00Z")
+            .env("COUNCIL_NOW", "2026-11-21T12:00:00Z")
             .args(*args)
             .output()
             .unwrap();
@@ -404,6 +410,9 @@ fn through_the_binary(
                 args.join(" ")
             ));
         }
+        if code == Some(0) && args[0] == "close" {
+            CLOSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         match code {
             Some(c @ 0..=2) => codes[c as usize] += 1,
             _ => panic!("council {}: exit {code:?}\n{stderr}", args.join(" ")),
@@ -411,6 +420,9 @@ fn through_the_binary(
     }
     None
 }
+
+/// How many `close` runs wrote an outcome (the fuzz reaches the writing path).
+static CLOSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 #[test]
 fn mutants_of_the_worked_example_never_panic() {
@@ -458,4 +470,8 @@ fn mutants_of_the_worked_example_never_panic() {
         "only {with_findings} of {count} mutants had findings"
     );
     assert!(codes.iter().all(|&n| n > 0), "exit codes 0/1/2: {codes:?}");
+    assert!(
+        CLOSED.load(std::sync::atomic::Ordering::Relaxed) > 0,
+        "no mutant let `close` write its outcome: the fuzz never reached that path"
+    );
 }
