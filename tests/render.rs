@@ -128,6 +128,11 @@ fn voting_repo() -> Fixture {
         "proposals/0002-lockfile.md",
         common::STANDARDS
             .replace("status = \"Discussion\"", "status = \"Draft\"")
+            // Links in the abstract: it is shown on the topic's page too.
+            .replace(
+                "## Abstract\n\nA.",
+                "## Abstract\n\nBeside [the other one](0003-another-lockfile.md); [why](#rationale).",
+            )
             .replace(
                 "## Motivation\n\nText.",
                 "## Motivation\n\nLockfiles drift; see [the other one](0003-another-lockfile.md) and [a section](#rationale).\n\n### Details\n\nA zebra-striped paragraph.",
@@ -247,7 +252,7 @@ fn pages_show_the_record() {
     assert!(timeline[2].contains("2026-12-01") && timeline[2].contains("Discussion → Voting"));
     // A link between proposals goes to the other page.
     assert!(
-        p2.select(&sel(".markdown a[href='0003.html']"))
+        p2.select(&sel(".markdown a[href='../proposals/0003.html']"))
             .next()
             .is_some()
     );
@@ -579,4 +584,38 @@ fn no_two_things_share_a_page() {
         .find(|(k, v)| k.starts_with("topics/x-") && v.contains("Indexing"));
     assert!(indexing.is_some(), "{:?}", site.keys());
     assert_links_resolve(&out);
+}
+
+/// A shallow clone (CI's usual checkout) knows no past before its oldest commit: its files
+/// were not "added" there, and the site says the history is cut short.
+#[test]
+fn a_shallow_clone_claims_no_history_it_does_not_have() {
+    let f = voting_repo();
+    let clone = tempfile::tempdir().unwrap();
+    git(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &format!("file://{}", f.path().display()),
+            "c",
+        ],
+        &[],
+    );
+    let repo = clone.path().join("c");
+    let out = clone.path().join("site");
+    assert_cmd::Command::cargo_bin("council")
+        .unwrap()
+        .current_dir(&repo)
+        .env("COUNCIL_NOW", common::NOW)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args(["render", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(out.join("proposals/0002.html")).unwrap();
+    assert!(!page.contains("added as"), "{page}");
+    assert!(page.contains("shallow clone"), "{page}");
 }

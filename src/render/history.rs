@@ -85,6 +85,9 @@ impl History {
         let mut current: HashMap<String, Option<String>> = HashMap::new();
         for (commit, changes) in &log {
             let stamp = Stamp::of(commit);
+            // A shallow clone's oldest commit holds files whose past is not here: they are
+            // there, not added, and their status is where they stand, not a change.
+            let boundary = commit.shallow_boundary;
             for c in changes {
                 if let Some(name) = c.path.strip_prefix("proposals/") {
                     if !name.ends_with(".md") || name.contains('/') {
@@ -96,11 +99,14 @@ impl History {
                     };
                     let status = status_of(&c.path, new.id);
                     let f = h.files.entry(c.path.clone()).or_default();
+                    let before = current.insert(c.path.clone(), status.clone()).flatten();
+                    if boundary {
+                        continue;
+                    }
                     if f.added.is_none() {
                         f.added = Some(stamp.clone());
                     }
                     f.modified = Some(stamp.clone());
-                    let before = current.insert(c.path.clone(), status.clone()).flatten();
                     if let Some(to) = status
                         && before.as_ref() != Some(&to)
                     {
@@ -115,6 +121,7 @@ impl History {
                         continue;
                     };
                     match (c.old, c.new) {
+                        _ if boundary => {}
                         (None, Some(_)) => {
                             h.opened.insert(decision.to_owned(), stamp.clone());
                             h.closed.remove(decision);
@@ -124,7 +131,8 @@ impl History {
                                 .blob(new.id)
                                 .ok()
                                 .and_then(|b| crate::repo::decode(b).ok())
-                                .is_some_and(|t| t.lines().any(|l| l.trim() == "[closed]"));
+                                .and_then(|t| record::Record::parse(&c.path, decision, t).0)
+                                .is_some_and(|r| r.is_closed());
                             if closed && !h.closed.contains_key(decision) {
                                 h.closed.insert(decision.to_owned(), stamp.clone());
                             }

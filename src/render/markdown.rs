@@ -79,9 +79,11 @@ fn rewrite_relative(url: &str, known: &dyn Fn(u32) -> bool) -> Option<String> {
     if !known(id) {
         return None;
     }
+    // From the proposals' folder or any other of the site's folders alike (an abstract is also
+    // shown on topic pages).
     Some(match frag {
-        Some(f) => format!("{id:04}.html#{f}"),
-        None => format!("{id:04}.html"),
+        Some(f) => format!("../proposals/{id:04}.html#{f}"),
+        None => format!("../proposals/{id:04}.html"),
     })
 }
 
@@ -125,30 +127,38 @@ pub fn render(markdown: &str, known: &dyn Fn(u32) -> bool) -> Body {
         }
         node.detach();
     }
-    // Headings, with the ids comrak gives them.
+    // Headings, with the ids comrak gives them: its own text of each heading (`collect_text`),
+    // anchorized in document order over every heading (a quoted one takes its id too); the
+    // table of contents lists the top-level ones.
     let mut anchors = comrak::Anchorizer::new();
     let mut toc = Vec::new();
+    for node in root.descendants() {
+        if let NodeValue::Heading(h) = &node.data().value {
+            let text = node.collect_text();
+            let id = anchors.anchorize(&text);
+            if node.parent().is_some_and(|p| std::ptr::eq(p, root)) {
+                toc.push(Heading {
+                    level: h.level,
+                    text,
+                    id,
+                });
+            }
+        }
+    }
+    // The abstract: the first paragraph under a level-2 "Abstract".
     let mut abstract_html = String::new();
     let mut abstract_text = String::new();
     let mut in_abstract = false;
     for node in root.children() {
-        let level = match &node.data().value {
-            NodeValue::Heading(h) => Some(h.level),
-            _ => None,
-        };
-        if let Some(level) = level {
-            let text = plain_text(node);
-            let id = anchors.anchorize(&text);
-            in_abstract = level == 2 && text.trim().eq_ignore_ascii_case("abstract");
-            toc.push(Heading { level, text, id });
+        if let NodeValue::Heading(h) = &node.data().value {
+            in_abstract =
+                h.level == 2 && node.collect_text().trim().eq_ignore_ascii_case("abstract");
         } else if in_abstract
             && abstract_text.is_empty()
             && matches!(node.data().value, NodeValue::Paragraph)
         {
             abstract_text = plain_text(node);
-            let mut s = String::new();
-            let _ = comrak::html::format_document(node, &opts, &mut s);
-            abstract_html = s;
+            let _ = comrak::html::format_document(node, &opts, &mut abstract_html);
             in_abstract = false;
         }
     }
@@ -233,6 +243,24 @@ mod tests {
         }
     }
 
+    /// Every entry of the table of contents links to a heading that has its id.
+    #[test]
+    fn the_contents_link_to_the_ids_comrak_gives() {
+        let b = render(
+            "> ## Notes\n\n## Notes\n\n## Foo <b>bar</b> `baz`\n\nText.\n",
+            &|_| false,
+        );
+        assert_eq!(b.toc.len(), 2, "{:?}", b.toc);
+        for h in &b.toc {
+            assert!(
+                b.html.contains(&format!("id=\"{}\"", h.id)),
+                "{} not in {}",
+                h.id,
+                b.html
+            );
+        }
+    }
+
     #[test]
     fn raw_html_is_text_and_bad_links_are_unwrapped() {
         let b = render(
@@ -242,7 +270,11 @@ mod tests {
         assert!(!b.html.contains("<script"), "{}", b.html);
         assert!(b.html.contains("&lt;script&gt;"), "{}", b.html);
         assert!(!b.html.contains("javascript:"), "{}", b.html);
-        assert!(b.html.contains("href=\"0002.html\""), "{}", b.html);
+        assert!(
+            b.html.contains("href=\"../proposals/0002.html\""),
+            "{}",
+            b.html
+        );
         assert!(!b.html.contains("docs/z.md"), "{}", b.html);
         assert!(!b.html.contains("<img"), "{}", b.html);
         assert_eq!(b.toc.len(), 2);

@@ -54,6 +54,8 @@ pub struct Site {
     pub search: Value,
     pub facets: Value,
     pub history: bool,
+    /// The clone is shallow: what git says starts at its oldest commit.
+    pub shallow: bool,
 }
 
 /// `s` if it is safe as a file name in the site; else a name made of its bytes in hex.
@@ -294,7 +296,9 @@ impl Site {
                 "decision_state": t.map(|t| t.state.as_str()),
                 "outcome": outcome,
                 "abstract": i.body.abstract_text,
-                "abstract_html": i.body.abstract_html,
+                // Shown on other pages (a topic's): its in-page links lead to its own page.
+                // (comrak escapes every text, so `href="#` is only ever a real attribute.)
+                "abstract_html": i.body.abstract_html.replace("href=\"#", &format!("href=\"../{}#", i.url)),
             })
         };
         let list: Vec<Value> = infos.iter().map(summary).collect();
@@ -730,6 +734,7 @@ impl Site {
             search,
             facets,
             history: hist.available,
+            shallow: hist.shallow,
         }
     }
 }

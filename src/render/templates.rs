@@ -200,6 +200,7 @@ pub fn render_site(theme: &Theme, site: &Site, sink: &Sink) -> Result<()> {
         "base_url": site.base_url,
         "generated": site.generated,
         "history": site.history,
+        "shallow": site.shallow,
     });
     let meta = J::from_serialize(&meta);
     let page = |template: &str, path: &str, title: &str, description: &str, data: J| {
