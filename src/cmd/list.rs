@@ -13,9 +13,14 @@ use crate::repo::Repo;
 
 /// A proposal's front matter as JSON, with its path.
 pub fn json(p: &Proposal) -> serde_json::Value {
+    serde_json::Value::Object(fields(p))
+}
+
+/// A proposal's front matter as JSON, with its `path`.
+pub fn fields(p: &Proposal) -> serde_json::Map<String, serde_json::Value> {
     let mut m = p.fields.clone();
     m.insert("path".into(), p.file.clone().into());
-    serde_json::Value::Object(m)
+    m
 }
 
 pub fn run(

@@ -4,12 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::history::{History, Stamp};
 use super::markdown::{self, Body};
 use crate::decision::{self, Decision, Tally};
-use crate::model::ballot::BallotFile;
 use crate::model::proposal::Proposal;
 use crate::model::status::{Status, Type};
 use crate::repo::Repo;
@@ -197,22 +196,12 @@ impl Site {
 
         // Decisions, counted.
         // Indexes, so that nothing below searches a list per proposal.
-        let by_path: HashMap<&str, &Proposal> = repo
-            .proposals
-            .iter()
-            .rev()
-            .map(|p| (p.file.as_str(), p))
-            .collect();
         let records: HashMap<&str, &crate::model::record::Record> = repo
             .records
             .iter()
             .rev()
             .map(|r| (r.decision.as_str(), r))
             .collect();
-        let mut ballots_of: HashMap<&str, Vec<&BallotFile>> = HashMap::new();
-        for b in &repo.ballots {
-            ballots_of.entry(b.decision.as_str()).or_default().push(b);
-        }
         let voted: BTreeSet<(&str, &str)> = repo
             .ballots
             .iter()
@@ -228,29 +217,13 @@ impl Site {
                 replaced_by.entry(r.value).or_default().push(i);
             }
         }
-        // Every decision with a record, built as `decision::decisions` builds them.
-        let mut names: Vec<&str> = records.keys().copied().collect();
-        names.sort_unstable();
-        let all_decisions: Vec<Decision<'_>> = names
+        // Every decision with a record.
+        let all_decisions: Vec<Decision<'_>> = decision::decisions(repo)
             .into_iter()
-            .map(|name| {
-                let record = records[name];
-                Decision {
-                    name: name.to_owned(),
-                    record: Some(record),
-                    proposals: record
-                        .options
-                        .iter()
-                        .filter_map(|o| by_path.get(o.file.as_str()).copied())
-                        .collect(),
-                    ballots: ballots_of.get(name).cloned().unwrap_or_default(),
-                    casting: repo.castings.iter().find(|c| c.decision == name),
-                }
-            })
+            .filter(|d| d.record.is_some())
             .collect();
         let tallies: HashMap<String, Tally> = all_decisions
             .iter()
-            .filter(|d| d.record.is_some())
             .map(|d| (d.name.clone(), decision::tally(d, now)))
             .collect();
         let decision_url = |name: &str| format!("decisions/{}.html", page_name(name));
@@ -377,13 +350,13 @@ impl Site {
                 let d = info.decision.as_deref().and_then(|n| {
                     let t = tallies.get(n)?;
                     let rec = records.get(n)?;
-                    let o = p.option();
                     Some(json!({
                         "name": n, "url": decision_url(n), "state": t.state.as_str(),
                         "closes": iso(&rec.closes), "closes_date": date(&rec.closes),
                         "closed": rec.closed.as_ref().map(|c| iso(&c.at)),
                         "winners": t.count.winner_names(),
-                        "outcome": o.as_ref().and_then(|o| t.outcome.get(o)).map(|s| s.as_str()),
+                        // As the index row says: the outcome the record's [closed] holds.
+                        "outcome": list[i]["outcome"].clone(),
                         "options": rec.options.iter().map(|x| reference(x.id)).collect::<Vec<_>>(),
                         "missing": t.missing,
                     }))
@@ -474,12 +447,15 @@ impl Site {
         // Decision pages.
         let mut decision_pages = Vec::new();
         let mut decisions_json = Vec::new();
-        for d in all_decisions.iter().filter(|d| d.record.is_some()) {
+        for d in &all_decisions {
             let t = &tallies[&d.name];
-            decisions_json.push(crate::cmd::tally::json(t));
+            // The tally JSON, built once: in decisions.json and shown on the page.
+            let json = crate::cmd::tally::json(t);
+            let shown = serde_json::to_string_pretty(&json).unwrap_or_default();
+            decisions_json.push(json);
             decision_pages.push((
                 decision_url(&d.name),
-                decision_page(repo, d, t, hist, &reference),
+                decision_page(repo, d, t, hist, &reference, shown),
             ));
         }
 
@@ -654,14 +630,12 @@ impl Site {
             .iter()
             .enumerate()
             .map(|(i, info)| {
-                let mut m: Map<String, Value> = info.p.fields.clone();
-                m.insert("path".into(), info.p.file.clone().into());
-                m.insert("url".into(), info.url.clone().into());
-                m.remove("rules");
-                if let Some(r) = &info.p.rules {
-                    let _ = r;
-                    m.insert("rules".into(), info.p.fields.get("rules").cloned().unwrap_or(Value::Null));
+                let mut m = crate::cmd::list::fields(info.p);
+                // `rules` only where they parse: broken rules are no rules to read.
+                if info.p.rules.is_none() {
+                    m.remove("rules");
                 }
+                m.insert("url".into(), info.url.clone().into());
                 m.insert("last-modified".into(), info.history.and_then(|h| h.modified.as_ref()).map(|s| iso(&s.date)).into());
                 m.insert("added".into(), info.history.and_then(|h| h.added.as_ref()).map(|s| iso(&s.date)).into());
                 m.insert(
@@ -760,6 +734,7 @@ fn decision_page(
     t: &Tally,
     hist: &History,
     reference: &dyn Fn(u32) -> Value,
+    tally_json: String,
 ) -> Value {
     let r = d.record.expect("a page only for recorded decisions");
     let c = &t.count;
@@ -973,6 +948,6 @@ fn decision_page(
         "outcome": t.outcome.iter().map(|(k, v)| json!({"option": option_label(k), "status": v.as_str()})).collect::<Vec<_>>(),
         "concerns": t.concerns.iter().map(|(who, text)| json!({"delegate": who, "text": text})).collect::<Vec<_>>(),
         "commands": commands,
-        "json": serde_json::to_string_pretty(&crate::cmd::tally::json(t)).unwrap_or_default(),
+        "json": tally_json,
     })
 }
