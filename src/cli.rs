@@ -347,7 +347,7 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
                 2
             };
             if let Some(format @ (Format::Json | Format::Github)) = report_format {
-                let d = crate::diag::Diagnostic::failure(&format!("{err:#}"));
+                let d = crate::diag::Diagnostic::failure(&err);
                 let summary = crate::diag::Summary::of(0, std::slice::from_ref(&d));
                 let mut out = io::stdout().lock();
                 let _ = crate::emit::emit(&mut out, format, &[d], summary, true);

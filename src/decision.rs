@@ -133,13 +133,15 @@ pub fn find<'r>(repo: &'r Repo, name: &str) -> Option<Decision<'r>> {
     known.then(|| build(repo, &name))
 }
 
+/// Said when a record that exists cannot be read.
+pub const NEVER_GUESSED: &str =
+    " (council never guesses at a decision record; `council check` lists every problem)";
+
 /// The decision named on the command line, with a usable record; the error says why not.
 pub fn find_recorded<'r>(repo: &'r Repo, name: &str) -> anyhow::Result<(Decision<'r>, &'r Record)> {
     let norm = normalize(name);
     if let Some(why) = repo.record_problem(&norm) {
-        anyhow::bail!(
-            "{why} (council never guesses at a decision record; `council check` lists every problem)"
-        );
+        return Err(why.hinted(NEVER_GUESSED).into());
     }
     match find(repo, &norm) {
         Some(d) => match d.record {

@@ -107,21 +107,21 @@ impl Diagnostic {
         Self::at(rule, file, source, start..end, message)
     }
 
-    /// Why a command could not run, as one finding: the file, line and column that an error
-    /// message such as `council.toml:3:13: invalid TOML` starts with, if it does (rule `cannot-run`).
-    pub fn failure(message: &str) -> Self {
-        let located = || {
-            let mut parts = message.splitn(4, ':');
-            let file = parts.next().filter(|f| !f.is_empty() && !f.contains(' '))?;
-            let line = parts.next()?.parse().ok()?;
-            let column = parts.next()?.parse().ok()?;
-            Some((file, line, column, parts.next()?.trim()))
-        };
-        let (file, line, column, msg) = located().unwrap_or(("", 1, 1, message));
-        let mut d = Diagnostic::file("cannot-run", file, msg);
-        d.line = line;
-        d.column = column;
-        d
+    /// Why a command could not run, as one finding (rule `cannot-run`): at the place a
+    /// [`crate::Located`] error in its chain names, if there is one.
+    pub fn failure(err: &anyhow::Error) -> Self {
+        let text = format!("{err:#}");
+        match err.chain().find_map(|e| e.downcast_ref::<crate::Located>()) {
+            Some(at) => {
+                // The place is in the fields: the message need not say it again.
+                let place = format!("{}:{}:{}: ", at.file, at.line, at.column);
+                let mut d = Diagnostic::file("cannot-run", &at.file, text.replacen(&place, "", 1));
+                d.line = at.line;
+                d.column = at.column;
+                d
+            }
+            None => Diagnostic::file("cannot-run", "", text),
+        }
     }
 
     /// Names the commit a history finding is about.

@@ -129,13 +129,21 @@ pub fn json_value(diags: &[Diagnostic], summary: Summary) -> serde_json::Value {
 /// GitHub workflow commands; properties and message escaped as the runner expects.
 pub fn github(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
     for d in diags {
+        // A finding about no file (a command that could not run) names none.
+        let place = if d.file.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "file={},line={},col={},",
+                escape_property(&d.file),
+                d.line,
+                d.column
+            )
+        };
         writeln!(
             out,
-            "::{} file={},line={},col={},title={}::{}",
+            "::{} {place}title={}::{}",
             d.severity.as_str(),
-            escape_property(&d.file),
-            d.line,
-            d.column,
             escape_property(d.rule),
             escape_data(&d.message)
         )?;
@@ -176,6 +184,17 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "::warning file=proposals/0002-x.md,line=2,col=9,title=invalid-topic::topic `A,b` may hold only a-z\n"
+        );
+    }
+
+    #[test]
+    fn github_names_no_file_where_there_is_none() {
+        let mut out = Vec::new();
+        let d = Diagnostic::file("cannot-run", "", "no git repository here".to_owned());
+        github(&mut out, &[d]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "::error title=cannot-run::no git repository here\n"
         );
     }
 

@@ -40,6 +40,47 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
+/// An error about a place in a file, as data: shown as `file:line:column: message`, and found
+/// again by `--format json|github` (the `cannot-run` finding points there), whatever context
+/// the error gathers on its way up.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Located {
+    /// The error a finding makes, its message followed by `hint`.
+    pub fn of(d: &diag::Diagnostic, hint: &str) -> Located {
+        Located {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: format!("{}{hint}", d.message),
+        }
+    }
+
+    /// The same place, with `hint` added to the message.
+    pub fn hinted(mut self, hint: &str) -> Located {
+        self.message.push_str(hint);
+        self
+    }
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for Located {}
+
 /// Returns early with a [`Refusal`].
 #[macro_export]
 macro_rules! refuse {

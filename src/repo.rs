@@ -355,7 +355,7 @@ impl Repo {
         let source = files
             .read(council::FILE)
             .map_err(|e| anyhow::anyhow!("{}: {e}", root.join(council::FILE).display()))?;
-        Council::parse(source).map_err(|e| anyhow::anyhow!("{e}"))
+        Ok(Council::parse(source)?)
     }
 
     fn load_with(root: &Path, files: &dyn Files, body: bool) -> Result<Repo> {
@@ -458,13 +458,11 @@ impl Repo {
             .iter()
             .find(|d| d.rule == "invalid-council" && d.file == council::FILE)
         {
-            bail!(
-                "{}:{}:{}: {} (fix council.toml first; `council check` lists every problem)",
-                d.file,
-                d.line,
-                d.column,
-                d.message
-            );
+            return Err(crate::Located::of(
+                d,
+                " (fix council.toml first; `council check` lists every problem)",
+            )
+            .into());
         }
         Ok(())
     }
@@ -478,35 +476,41 @@ impl Repo {
             return Ok(());
         };
         if let Some(d) = p.rules_problems.first() {
-            bail!(
-                "{}:{}:{}: {} (the rules in force are never guessed: fix them first; `council check` lists every problem)",
-                d.file,
-                d.line,
-                d.column,
-                d.message
-            );
+            return Err(crate::Located::of(
+                d,
+                " (the rules in force are never guessed: fix them first; `council check` lists every problem)",
+            )
+            .into());
         }
         if p.rules.is_none()
             && let Some(span) = p.rules_span.clone()
         {
             let (line, column, _) = crate::diag::locate(&p.source, span);
-            bail!(
-                "{}:{line}:{column}: `rules` must be a table ([rules]) (the rules in force are never guessed: fix them first)",
-                p.file
-            );
+            return Err(crate::Located {
+                file: p.file.clone(),
+                line,
+                column,
+                message: "`rules` must be a table ([rules]) (the rules in force are never guessed: fix them first)".into(),
+            }
+            .into());
         }
         Ok(())
     }
 
     /// The first problem that makes decision `name`'s record unreadable, if it is broken.
-    pub fn record_problem(&self, name: &str) -> Option<String> {
+    pub fn record_problem(&self, name: &str) -> Option<crate::Located> {
         if !self.broken_records.contains(name) {
             return None;
         }
         let file = record::path(name);
         Some(match self.diagnostics.iter().find(|d| d.file == file) {
-            Some(d) => format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message),
-            None => format!("{file} cannot be read"),
+            Some(d) => crate::Located::of(d, ""),
+            None => crate::Located {
+                file,
+                line: 1,
+                column: 1,
+                message: "cannot be read".into(),
+            },
         })
     }
 

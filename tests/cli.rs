@@ -1053,40 +1053,6 @@ fn proposals_no_longer_carry_the_window() {
 }
 
 #[test]
-fn machine_formats_answer_even_when_council_cannot_run() {
-    let f = Fixture::empty();
-    f.write("council.toml", "name = \n");
-    for cmd in ["check", "audit"] {
-        let out = f
-            .council()
-            .args([cmd, "--format", "json"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2));
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["errors"], 1, "{v}");
-        let d = &v["diagnostics"][0];
-        assert_eq!(
-            (&d["file"], &d["line"], &d["column"], &d["rule"]),
-            (
-                &serde_json::json!("council.toml"),
-                &serde_json::json!(1),
-                &serde_json::json!(8),
-                &serde_json::json!("cannot-run")
-            ),
-            "{v}"
-        );
-    }
-    f.council()
-        .args(["check", "--format", "github"])
-        .assert()
-        .code(2)
-        .stdout(predicates::str::starts_with(
-            "::error file=council.toml,line=1,col=8,title=cannot-run::invalid TOML",
-        ));
-}
-
-#[test]
 fn open_never_writes_outside_decisions() {
     let f = Fixture::new();
     // An invalid topic is a check error, but the proposal still loads.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Fixture, NOW};
+use common::Fixture;
 
 /// The repository a case starts from.
 #[derive(Clone, Copy, Debug)]
@@ -289,8 +289,8 @@ fn machine_formats_answer_even_when_council_cannot_run() {
         assert_eq!(d["rule"], "cannot-run", "{args:?}: {v}");
         if std::ptr::eq(*f, &bad) {
             assert_eq!(
-                (d["file"].as_str(), d["line"].as_u64()),
-                (Some("council.toml"), Some(2)),
+                (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+                (Some("council.toml"), Some(2), Some(11)),
                 "{v}"
             );
         }
@@ -303,8 +303,9 @@ fn machine_formats_answer_even_when_council_cannot_run() {
         assert_eq!(out.status.code(), Some(2));
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
-            text.starts_with("::error file=council.toml,line=2,")
-                && text.contains("title=cannot-run::"),
+            text.starts_with(
+                "::error file=council.toml,line=2,col=11,title=cannot-run::invalid TOML"
+            ),
             "{args:?}: {text}"
         );
     }
@@ -376,5 +377,4 @@ fn findings_point_at_their_line() {
         at("status-transition"),
         ("proposals/0001-how-we-decide.md".into(), status, 10)
     );
-    let _ = NOW;
 }

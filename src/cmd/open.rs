@@ -290,7 +290,7 @@ pub fn rules_in_force(repo: &Repo) -> Result<(u32, crate::model::rules::Rules)> 
         );
     }
     if let Some(d) = p.rules_problems.first() {
-        bail!("{}:{}:{}: {}", d.file, d.line, d.column, d.message);
+        return Err(crate::Located::of(d, "").into());
     }
     let rules = p
         .rules

@@ -77,9 +77,7 @@ pub fn run(
             .iter()
             .find_map(|name| repo.record_problem(name))
         {
-            anyhow::bail!(
-                "{why} (council never guesses at a decision record; `council check` lists every problem)"
-            );
+            return Err(why.hinted(decision::NEVER_GUESSED).into());
         }
         chosen = decision::decisions(&repo)
             .into_iter()

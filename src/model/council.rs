@@ -58,10 +58,15 @@ impl Council {
 
     /// Parses `council.toml`. A TOML syntax error is fatal (the message names line and column);
     /// every other problem is a diagnostic.
-    pub fn parse(source: String) -> Result<(Council, Vec<Diagnostic>), String> {
+    pub fn parse(source: String) -> Result<(Council, Vec<Diagnostic>), crate::Located> {
         let table = tomlv::parse_table(&source).map_err(|(msg, span)| {
-            let (line, col, _) = crate::diag::locate(&source, span);
-            format!("{FILE}:{line}:{col}: invalid TOML: {msg}")
+            let (line, column, _) = crate::diag::locate(&source, span);
+            crate::Located {
+                file: FILE.into(),
+                line,
+                column,
+                message: format!("invalid TOML: {msg}"),
+            }
         })?;
         let mut diags = Vec::new();
         let mut council = Council::default();
@@ -370,7 +375,7 @@ section-order = "error"
 
     #[test]
     fn syntax_errors_are_fatal_with_position() {
-        let err = Council::parse("name = \n".into()).unwrap_err();
+        let err = Council::parse("name = \n".into()).unwrap_err().to_string();
         assert!(err.starts_with("council.toml:1:"), "{err}");
     }
 }
