@@ -127,13 +127,8 @@ fn key_path(dir: &Path, key: &str) -> PathBuf {
 /// The public half of an SSH signing key named as git's `user.signingkey` names it: a literal
 /// `key::ssh-...`, a public key file, or a private key file with its `.pub` beside it.
 fn ssh_public_key(dir: &Path, signingkey: &str) -> Option<String> {
-    let fields = |s: &str| {
-        let mut it = s.split_whitespace();
-        match (it.next(), it.next()) {
-            (Some(a), Some(b)) => Some(format!("{a} {b}")),
-            _ => None,
-        }
-    };
+    // Both the algorithm and the key data, or it is no key.
+    let fields = |s: &str| Some(crate::model::council::key_fields(s)).filter(|f| f.contains(' '));
     if let Some(lit) = signingkey.strip_prefix("key::") {
         return fields(lit);
     }

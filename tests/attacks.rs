@@ -2377,6 +2377,16 @@ fn the_process_document_in_force_retired_without_a_successor_in_force() {
     g.caught(&c, &["status-transition"]);
 }
 
+/// The chair may change council.toml, but never leave it invalid: a chair who is no delegate
+/// would leave nobody with the chair's authority in the next commit.
+#[test]
+fn the_chair_leaves_council_toml_invalid() {
+    attack!(g);
+    g.edit("council.toml", "chair = \"ada\"", "chair = \"nobody\"");
+    let c = g.commit(ADA, "2026-12-05", "a new chair");
+    g.caught(&c, &["council-change"]);
+}
+
 /// A second file taking a running option's id.
 #[test]
 fn a_draft_reusing_the_id_of_a_proposal_in_voting() {

@@ -89,8 +89,8 @@ pub fn commit_as(
     }
     if let Some(key) = key {
         let same = |a: &str| {
-            let f = |s: &str| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
-            f(a) == f(key)
+            use crate::model::council::key_fields;
+            key_fields(a) == key_fields(key)
         };
         match &c.signing {
             Signing::Ssh(Some(public)) if same(public) => {}

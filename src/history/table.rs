@@ -384,9 +384,7 @@ fn record_created(j: &mut Judge<'_>, ch: &Change) {
         (
             e.id.clone(),
             e.email.to_ascii_lowercase(),
-            e.key
-                .as_deref()
-                .map(|k| k.split_whitespace().take(2).collect::<Vec<_>>().join(" ")),
+            e.key.as_deref().map(crate::model::council::key_fields),
         )
     };
     let mut got: Vec<_> = rec.electors.iter().map(key).collect();
@@ -1132,21 +1130,19 @@ fn council_file(j: &mut Judge<'_>, ch: &Change) {
             );
         }
     }
-    // Two delegates with one email would let one sign for the other.
-    if let Some(a) = &after {
-        let mut seen = HashSet::new();
-        for d in &a.delegates {
-            if !seen.insert(d.email.to_ascii_lowercase()) {
-                j.report(
-                    "council-change",
-                    council::FILE,
-                    format!(
-                        "gave delegate `{}` an email another delegate has ({})",
-                        d.id, d.email
-                    ),
-                );
-            }
-        }
+    // What the commit leaves must be a valid council.toml (two delegates with one email, a
+    // chair who is no delegate...): authority is read from it by the next commit.
+    let problem = ch
+        .new
+        .and_then(|e| crate::repo::decode(j.git.blob(e.id).ok()?).ok())
+        .and_then(|text| Council::parse(text).ok())
+        .and_then(|(_, diags)| diags.into_iter().find(|d| d.rule == "invalid-council"));
+    if let Some(d) = problem {
+        j.report(
+            "council-change",
+            council::FILE,
+            format!("left council.toml invalid (line {}: {})", d.line, d.message),
+        );
     }
 }
 

@@ -315,6 +315,12 @@ fn read_delegate(
     d
 }
 
+/// An SSH public key line's algorithm and key data (`ssh-ed25519 AAAA...`), its comment left
+/// out: two lines name the same key when these agree.
+pub fn key_fields(s: &str) -> String {
+    s.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
 fn looks_like_ssh_key(s: &str) -> bool {
     let mut parts = s.split_whitespace();
     matches!(
