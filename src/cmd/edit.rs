@@ -8,6 +8,21 @@ use toml_edit::{DocumentMut, Item, Value};
 
 use crate::model::proposal::{FrontMatter, split_front_matter};
 
+/// Sets `key` of `table` to `value`. A value replaced wholesale would lose its decor (the
+/// space around it and its trailing comment, which toml_edit keeps with the value): the old
+/// one's is kept.
+pub fn set_keeping_decor(table: &mut toml_edit::Table, key: &str, mut value: Value) {
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        _ => {
+            table.insert(key, Item::Value(value));
+        }
+    }
+}
+
 pub struct FrontMatterEdit {
     source: String,
     range: Range<usize>,
@@ -28,17 +43,7 @@ impl FrontMatterEdit {
 
     /// Sets `key` to `value`, keeping the old value's surrounding whitespace and comment.
     pub fn set(&mut self, key: &str, value: impl Into<Value>) {
-        let mut value = value.into();
-        match self.doc.get_mut(key) {
-            Some(Item::Value(old)) => {
-                let decor = old.decor().clone();
-                *value.decor_mut() = decor;
-                *old = value;
-            }
-            _ => {
-                self.doc.insert(key, Item::Value(value));
-            }
-        }
+        set_keeping_decor(&mut self.doc, key, value.into());
     }
 
     pub fn remove(&mut self, key: &str) {

@@ -92,10 +92,9 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     }
     let mut plan = Plan::new();
     let mut edit = FrontMatterEdit::open(&p.file, p.source.clone())?;
+    // (Accepted and Rejected come only out of Voting, refused above: `close` writes them and
+    // their `resolved`.)
     edit.set("status", new.as_str());
-    if matches!(new, Status::Accepted | Status::Rejected) {
-        edit.set("resolved", crate::cmd::edit::date(ctx.now.date_naive()));
-    }
     if let Some(url) = &req.resolution {
         edit.set("resolution", url.as_str());
     }

@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
                 delegate.id
             );
         }
-        let choice = normalize(choice);
+        let choice = decision::normalize(choice);
         if !options.contains(&choice) {
             bail!(
                 "`{choice}` is not an option of decision `{}`: the options are {}",
@@ -188,7 +188,10 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         let mut seen = BTreeSet::new();
         let mut ranking = Array::new();
         for entry in entries {
-            let names: Vec<String> = split_group(&entry).into_iter().map(normalize).collect();
+            let names: Vec<String> = split_group(&entry)
+                .into_iter()
+                .map(decision::normalize)
+                .collect();
             for n in &names {
                 if !options.contains(n) {
                     bail!(
@@ -277,22 +280,15 @@ impl BallotEdit {
 
     /// Sets `key` to `item`, keeping the old value's decor (its trailing comment); `None`
     /// removes it.
+    /// Sets `key` to `item` (a value, as `toml_edit::value` makes), or removes it for `None`.
     fn set(&mut self, key: &str, item: Option<toml_edit::Item>) {
-        match item {
+        match item.map(toml_edit::Item::into_value) {
+            Some(Ok(v)) => crate::cmd::edit::set_keeping_decor(&mut self.doc, key, v),
+            Some(Err(other)) => {
+                self.doc.insert(key, other);
+            }
             None => {
                 self.doc.remove(key);
-            }
-            Some(toml_edit::Item::Value(mut v)) => match self.doc.get_mut(key) {
-                Some(toml_edit::Item::Value(old)) => {
-                    *v.decor_mut() = old.decor().clone();
-                    *old = v;
-                }
-                _ => {
-                    self.doc.insert(key, toml_edit::Item::Value(v));
-                }
-            },
-            Some(other) => {
-                self.doc.insert(key, other);
             }
         }
     }
@@ -303,10 +299,6 @@ impl BallotEdit {
 }
 
 /// `7` and `0007` both name proposal 7; `none` stays.
-fn normalize(name: &str) -> String {
-    decision::normalize(name)
-}
-
 fn finish(
     ctx: &Ctx,
     out: &mut dyn Write,
