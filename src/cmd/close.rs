@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
                 o.name()
             );
         };
-        if p.file != o.file || git::blob_id(p.source.as_bytes()) != o.text {
+        if p.file != o.file || !o.pins(&p.source) {
             refuse!(
                 "{} is not the text the record pins ({}): it changed while in Voting; restore it first",
                 p.file,

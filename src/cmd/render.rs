@@ -40,8 +40,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, dir: PathBuf, base_url: Option<String
         if problems > 0 {
             writeln!(
                 out,
-                "note: {problems} file problem{} found while reading the repository; `council check` lists them (files that could not be read are not in the site)",
-                if problems == 1 { "" } else { "s" }
+                "note: {} found while reading the repository; `council check` lists them (files that could not be read are not in the site)",
+                crate::emit::plural(problems, "file problem")
             )?;
         }
     }

@@ -38,21 +38,34 @@ fn options() -> Options<'static> {
     o
 }
 
-/// Whether `url` may stand in a link of the site: http(s), mailto, or relative (no scheme).
-pub fn safe_url(url: &str) -> bool {
+/// What a URL from the repository may be in the site: a link out (http, https, mailto), a
+/// link within it (relative: no scheme), or nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    Web,
+    Relative,
+}
+
+/// The kind of `url`, or `None` when it must not be a link (`javascript:`, `data:`, `//host`).
+pub fn link_kind(url: &str) -> Option<LinkKind> {
     let u = url.trim();
     let lower = u.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
     {
-        return true;
+        return (!u.chars().any(char::is_control)).then_some(LinkKind::Web);
     }
     // A relative URL has no scheme: no `:` before the first `/`, `?` or `#`. Browsers ignore
     // tabs and newlines inside a scheme, and `//host` leaves the site.
-    if u.starts_with("//") || u.starts_with("\\") || u.chars().any(char::is_control) {
-        return false;
+    if u.starts_with("//") || u.starts_with('\\') || u.chars().any(char::is_control) {
+        return None;
     }
     let head = u.split(['/', '?', '#']).next().unwrap_or("");
-    !head.contains(':')
+    (!head.contains(':')).then_some(LinkKind::Relative)
+}
+
+/// Whether `url` may stand in a link of the site at all.
+pub fn safe_url(url: &str) -> bool {
+    link_kind(url).is_some()
 }
 
 /// Where a relative link in a proposal points in the site: a link to another proposal's file
@@ -108,7 +121,8 @@ pub fn render(markdown: &str, known: &dyn Fn(u32) -> bool) -> Body {
             NodeValue::Image(link) => {
                 // Images would be fetched at view time: only relative ones could be in the
                 // site, and the site holds none. Shown as their alt text with a link instead.
-                if check_link(link, known).is_some() && !is_relative(&link.url) {
+                if check_link(link, known).is_some() && link_kind(&link.url) == Some(LinkKind::Web)
+                {
                     data.value = NodeValue::Link(Box::new(NodeLink {
                         url: link.url.clone(),
                         title: link.title.clone(),
@@ -173,20 +187,11 @@ pub fn render(markdown: &str, known: &dyn Fn(u32) -> bool) -> Body {
     }
 }
 
-fn is_relative(url: &str) -> bool {
-    let l = url.trim().to_ascii_lowercase();
-    !(l.starts_with("http://") || l.starts_with("https://") || l.starts_with("mailto:"))
-}
-
 /// The URL a link keeps in the site, or `None` when it must not be a link.
 fn check_link(link: &NodeLink, known: &dyn Fn(u32) -> bool) -> Option<String> {
-    if !safe_url(&link.url) {
-        return None;
-    }
-    if is_relative(&link.url) {
-        rewrite_relative(link.url.trim(), known)
-    } else {
-        Some(link.url.trim().to_owned())
+    match link_kind(&link.url)? {
+        LinkKind::Relative => rewrite_relative(link.url.trim(), known),
+        LinkKind::Web => Some(link.url.trim().to_owned()),
     }
 }
 

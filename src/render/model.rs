@@ -93,10 +93,7 @@ fn iso(d: &DateTime<FixedOffset>) -> String {
 
 /// A link target from the repository, if it may be one: http(s) or mailto only.
 fn web_link(url: &str) -> Option<String> {
-    let l = url.trim().to_ascii_lowercase();
-    ((l.starts_with("http://") || l.starts_with("https://") || l.starts_with("mailto:"))
-        && markdown::safe_url(url))
-    .then(|| url.trim().to_owned())
+    (markdown::link_kind(url) == Some(markdown::LinkKind::Web)).then(|| url.trim().to_owned())
 }
 
 fn stamp(s: &Stamp) -> Value {
@@ -852,7 +849,7 @@ fn decision_page(
                 .proposals
                 .iter()
                 .find(|p| p.file == o.file)
-                .map(|p| crate::git::blob_id(p.source.as_bytes()));
+                .map(|p| o.pins(&p.source));
             let mut v = reference(o.id);
             if let Value::Object(m) = &mut v {
                 m.insert("file".into(), o.file.clone().into());
@@ -863,10 +860,7 @@ fn decision_page(
                 );
                 m.insert("kind".into(), o.kind.as_str().into());
                 m.insert("majority".into(), o.majority.to_string().into());
-                m.insert(
-                    "unchanged".into(),
-                    current.as_deref().map(|c| c == o.text).into(),
-                );
+                m.insert("unchanged".into(), current.into());
                 m.insert(
                     "outcome".into(),
                     t.outcome.get(&o.name()).map(|s| s.as_str()).into(),
