@@ -224,9 +224,17 @@ impl Plan {
             sync_dir(root)?;
             crash.step();
         }
-        // Step 4.
+        // Step 4. Without a journal (one file) a failed rename leaves the old file: its
+        // temporary file goes too, as nothing will finish the change.
         for s in &steps {
-            s.carry_out(root)?;
+            if let Err(e) = s.carry_out(root) {
+                if !journal {
+                    for p in &written {
+                        let _ = fs::remove_file(p);
+                    }
+                }
+                return Err(e);
+            }
             crash.step();
         }
         // Step 5.
