@@ -690,11 +690,10 @@ fn record_other(j: &mut Judge<'_>, ch: &Change) {
     );
 }
 
-/// Whether two versions of a proposal differ in more than `status` and `resolved`.
 /// Where `new` first differs from `old`: its line and column (1-based, in characters). A line
 /// ending counts as part of its line, so a change of CRLF to LF is found; text added at the end
 /// is found at its first added character.
-pub fn first_difference(old: &str, new: &str) -> (usize, usize) {
+fn first_difference(old: &str, new: &str) -> (usize, usize) {
     let mut line = 1;
     for (a, b) in old.split_inclusive('\n').zip(new.split_inclusive('\n')) {
         if a != b {
@@ -712,6 +711,7 @@ pub fn first_difference(old: &str, new: &str) -> (usize, usize) {
     }
 }
 
+/// Whether two versions of a proposal differ in more than `status` and `resolved`.
 fn beyond_status(old: &str, new: &str) -> Option<usize> {
     use crate::model::proposal::{FrontMatter, split_front_matter};
     let parts = |s: &str| match split_front_matter(s) {
@@ -982,10 +982,7 @@ fn proposal_status(j: &mut Judge<'_>, ch: &Change) {
                 ),
             );
         } else if j
-            .change(&format!(
-                "decisions/{}.toml",
-                new.decision().unwrap_or_default()
-            ))
+            .change(&record::path(&new.decision().unwrap_or_default()))
             .is_some_and(|c| c.new.is_none())
             && to != Status::Discussion
         {
