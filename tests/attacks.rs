@@ -417,16 +417,7 @@ impl Gov {
     }
 
     fn council(&self, now: &str) -> Command {
-        let mut c = Command::cargo_bin("council").unwrap();
-        c.current_dir(self.dir())
-            .env("COUNCIL_NOW", t(now))
-            .env("NO_COLOR", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("RUST_BACKTRACE")
-            .arg("-C")
-            .arg(self.dir());
-        c
+        common::council_in(&self.dir(), &t(now))
     }
 
     /// Runs a council command that must succeed.

@@ -166,16 +166,7 @@ impl Fixture {
 
     /// `council -C <dir>` with a fixed clock, no colour and no git identity from the host.
     pub fn council(&self) -> Command {
-        let mut c = Command::cargo_bin("council").unwrap();
-        c.current_dir(self.path())
-            .env("COUNCIL_NOW", NOW)
-            .env("NO_COLOR", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("RUST_BACKTRACE")
-            .arg("-C")
-            .arg(self.path());
-        c
+        council_in(self.path(), NOW)
     }
 
     /// Asserts that council refuses `args` (exit 1) with `message` on stderr.
@@ -280,6 +271,21 @@ pub fn council_with_ada_key(key: &str) -> String {
         &format!("email = \"ada@example.org\"\nkey = \"{key}\""),
         1,
     )
+}
+
+/// council run in `dir` at the clock `now`, with no user's git configuration, no colour and no
+/// backtraces: the same in every test and on every machine.
+pub fn council_in(dir: &Path, now: &str) -> Command {
+    let mut c = Command::cargo_bin("council").unwrap();
+    c.current_dir(dir)
+        .env("COUNCIL_NOW", now)
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("RUST_BACKTRACE")
+        .arg("-C")
+        .arg(dir);
+    c
 }
 
 /// Runs a command and parses its standard output as JSON.
