@@ -489,6 +489,36 @@ impl Git {
         git2::Oid::from_str(hex).ok().map(ObjectId)
     }
 
+    /// Whether `ancestor` is `commit` or in its history.
+    pub fn is_ancestor(&self, ancestor: ObjectId, commit: ObjectId) -> bool {
+        ancestor == commit
+            || self
+                .repo
+                .graph_descendant_of(commit.0, ancestor.0)
+                .unwrap_or(false)
+    }
+
+    /// The commit that brought `rel` to the version it has at `from`, walking `from`'s
+    /// first-parent line back: the earliest commit of the unbroken run that has it. `None`
+    /// when `rel` is absent at `from`.
+    pub fn introduced(&self, from: ObjectId, rel: &str) -> Result<Option<ObjectId>> {
+        let Some(entry) = self.entry_at(from, rel)? else {
+            return Ok(None);
+        };
+        let mut at = from;
+        loop {
+            let info = self.commit(at)?;
+            let parent = match info.parents.first() {
+                Some(p) if !info.shallow_boundary => *p,
+                _ => return Ok(Some(at)),
+            };
+            if self.entry_at(parent, rel)? != Some(entry) {
+                return Ok(Some(at));
+            }
+            at = parent;
+        }
+    }
+
     /// The best common ancestor of two commits, if they share history.
     pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Option<ObjectId> {
         self.repo.merge_base(a.0, b.0).ok().map(ObjectId)

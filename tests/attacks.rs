@@ -1362,6 +1362,45 @@ fn a_ballot_from_a_cancelled_vote_merged_into_the_reopened_one() {
     g.caught(&m, &["ballot-timing"]);
 }
 
+/// The same, with the vote opened again by its first opener with a record byte for byte the
+/// old one (`opened` set back to the first opening, the same window): still another vote.
+#[test]
+fn a_cancelled_vote_s_ballot_merged_into_a_byte_identical_reopening() {
+    attack!(g);
+    let record = g.read("decisions/0006.toml");
+    g.branch("dan-vote", "attack");
+    g.ok("2026-12-02", &["vote", "0006", "approve", "--as", "dan"]);
+    g.commit(DAN, "2026-12-02", "vote(0006): dan");
+    g.checkout("attack");
+    g.ok(
+        "2026-12-05T12:00:00+00:00",
+        &["cancel", "0006", "--as", "ada"],
+    );
+    g.commit(ADA, "2026-12-05T12:00:00+00:00", "cancel(0006)");
+    g.ok(
+        "2026-12-01T13:00:00+00:00",
+        &["open", "0006", "--days", "14", "--as", "cy"],
+    );
+    assert_eq!(g.read("decisions/0006.toml"), record, "byte for byte");
+    g.commit(CY, "2026-12-05T13:00:00+00:00", "open(0006) again");
+    g.git_as(
+        MALLORY,
+        None,
+        "2026-12-06",
+        "2026-12-06",
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "merge an old branch",
+            "dan-vote",
+        ],
+    );
+    let m = g.short("HEAD");
+    g.caught(&m, &["ballot-timing"]);
+}
+
 #[test]
 fn a_merge_restores_a_ballot_the_chair_removed() {
     attack!(g);

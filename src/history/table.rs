@@ -243,7 +243,20 @@ fn made_for_this_record(j: &mut Judge<'_>, ch: &Change, name: &str, what: &str) 
         .ok()
         .flatten()
         .map(|e| e.id);
-    if current.is_some() && made_under == current {
+    // The same record, and the same opening of it: a vote cancelled and opened again with a
+    // record byte for byte the old one is another vote, so the branch must hold the commit
+    // that opened the one the main line has now.
+    let same_opening = || match j.commit.parents.first() {
+        Some(&main) if j.before_item(&path).is_some() => j
+            .git
+            .introduced(main, &path)
+            .ok()
+            .flatten()
+            .is_some_and(|opened| j.git.is_ancestor(opened, j.author.id)),
+        // The record comes with the merge itself, from the branch that made the ballot.
+        _ => true,
+    };
+    if current.is_some() && made_under == current && same_opening() {
         return true;
     }
     let maker = j.author.short();
