@@ -2683,6 +2683,9 @@ fn render_out_never_follows_a_link_out_of_the_repository() {
     g.symlink(".git", "meta");
     g.symlink("proposals", "texts");
     for out in [
+        // The theme folder: the site would become the templates of the next render.
+        "theme",
+        "theme/site",
         "public/site",
         "meta/site",
         ".git/site",

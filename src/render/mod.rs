@@ -104,10 +104,10 @@ fn check_out(root: &Path, out: &Path) -> Result<PathBuf> {
             out.display()
         );
     }
-    for governed in ["proposals", "decisions", "votes"] {
+    for governed in ["proposals", "decisions", "votes", templates::THEME_DIR] {
         if real.starts_with(root.join(governed)) {
             crate::refuse!(
-                "--out {} is inside {governed}/, which council governs: give a folder of its own, such as `site`",
+                "--out {} is inside {governed}/, which council reads: give a folder of its own, such as `site`",
                 out.display()
             );
         }
