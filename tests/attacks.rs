@@ -1322,28 +1322,19 @@ fn a_late_ballot_brought_in_by_a_merge() {
     g.caught_at(LATER, &m, &["ballot-timing"]);
 }
 
-/// A ballot cast before the vote was cancelled, left on a branch, then merged by anyone into
-/// the vote opened again on a revised text: a vote in dan's name that dan never cast in it.
-#[test]
-fn a_ballot_from_a_cancelled_vote_merged_into_the_reopened_one() {
-    attack!(g);
+/// dan's ballot on 0006, cast on a branch (at `cast`) before the chair cancels the vote; then
+/// `reopen` opens it again on the main line, and Mallory merges the old branch: the merge.
+fn merge_a_cancelled_vote_s_ballot(g: &Gov, cast: &str, reopen: impl FnOnce(&Gov)) -> String {
     g.branch("dan-vote", "attack");
-    g.ok("2026-12-05", &["vote", "0006", "approve", "--as", "dan"]);
-    g.commit(DAN, "2026-12-05", "vote(0006): dan");
+    g.ok(cast, &["vote", "0006", "approve", "--as", "dan"]);
+    g.commit(DAN, cast, "vote(0006): dan");
     g.checkout("attack");
     g.ok(
         "2026-12-05T12:00:00+00:00",
         &["cancel", "0006", "--as", "ada"],
     );
     g.commit(ADA, "2026-12-05T12:00:00+00:00", "cancel(0006)");
-    g.edit(
-        P6,
-        "## Specification\n\nText.",
-        "## Specification\n\nRevised text.",
-    );
-    g.commit(CY, "2026-12-06", "0006: revise the specification");
-    g.ok("2026-12-07", &["open", "0006", "--days", "7", "--as", "cy"]);
-    g.commit(CY, "2026-12-07", "open(0006)");
+    reopen(g);
     g.git_as(
         MALLORY,
         None,
@@ -1358,7 +1349,24 @@ fn a_ballot_from_a_cancelled_vote_merged_into_the_reopened_one() {
             "dan-vote",
         ],
     );
-    let m = g.short("HEAD");
+    g.short("HEAD")
+}
+
+/// A ballot cast before the vote was cancelled, left on a branch, then merged by anyone into
+/// the vote opened again on a revised text: a vote in dan's name that dan never cast in it.
+#[test]
+fn a_ballot_from_a_cancelled_vote_merged_into_the_reopened_one() {
+    attack!(g);
+    let m = merge_a_cancelled_vote_s_ballot(&g, "2026-12-05", |g| {
+        g.edit(
+            P6,
+            "## Specification\n\nText.",
+            "## Specification\n\nRevised text.",
+        );
+        g.commit(CY, "2026-12-06", "0006: revise the specification");
+        g.ok("2026-12-07", &["open", "0006", "--days", "7", "--as", "cy"]);
+        g.commit(CY, "2026-12-07", "open(0006)");
+    });
     g.caught(&m, &["ballot-timing"]);
 }
 
@@ -1368,36 +1376,14 @@ fn a_ballot_from_a_cancelled_vote_merged_into_the_reopened_one() {
 fn a_cancelled_vote_s_ballot_merged_into_a_byte_identical_reopening() {
     attack!(g);
     let record = g.read("decisions/0006.toml");
-    g.branch("dan-vote", "attack");
-    g.ok("2026-12-02", &["vote", "0006", "approve", "--as", "dan"]);
-    g.commit(DAN, "2026-12-02", "vote(0006): dan");
-    g.checkout("attack");
-    g.ok(
-        "2026-12-05T12:00:00+00:00",
-        &["cancel", "0006", "--as", "ada"],
-    );
-    g.commit(ADA, "2026-12-05T12:00:00+00:00", "cancel(0006)");
-    g.ok(
-        "2026-12-01T13:00:00+00:00",
-        &["open", "0006", "--days", "14", "--as", "cy"],
-    );
-    assert_eq!(g.read("decisions/0006.toml"), record, "byte for byte");
-    g.commit(CY, "2026-12-05T13:00:00+00:00", "open(0006) again");
-    g.git_as(
-        MALLORY,
-        None,
-        "2026-12-06",
-        "2026-12-06",
-        &[
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "merge an old branch",
-            "dan-vote",
-        ],
-    );
-    let m = g.short("HEAD");
+    let m = merge_a_cancelled_vote_s_ballot(&g, "2026-12-02", |g| {
+        g.ok(
+            "2026-12-01T13:00:00+00:00",
+            &["open", "0006", "--days", "14", "--as", "cy"],
+        );
+        assert_eq!(g.read("decisions/0006.toml"), record, "byte for byte");
+        g.commit(CY, "2026-12-05T13:00:00+00:00", "open(0006) again");
+    });
     g.caught(&m, &["ballot-timing"]);
 }
 
