@@ -141,4 +141,20 @@ proptest! {
         let expected = format!("+++\n{head}{}{tail}+++\n{body}", status(new));
         prop_assert_eq!(out, expected);
     }
+
+    /// The fuzz target `proposal` runs on `lint::check_one`; this keeps that API under the main
+    /// suite too, on front matter built from real keys, so a change that breaks it fails here.
+    #[test]
+    fn a_proposal_finding_always_has_a_position(
+        fields in prop::collection::vec((prop::sample::select(vec!["id", "title", "status", "type", "topic", "authors", "created", "replaces", "voting-closes"]), "[ -~]{0,20}"), 0..8),
+        lead in "[ \t\n]{0,2}",
+        body in "[ -~\n]{0,120}",
+    ) {
+        let repo = council::repo::Repo { root: "/nonexistent/council-props".into(), ..Default::default() };
+        let head: String = fields.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+        let src = format!("{lead}+++\n{head}+++\n{body}");
+        for d in council::lint::check_one(&repo, "proposals/0007-x.md", src) {
+            prop_assert!(d.line >= 1 && d.column >= 1, "{:?}", d);
+        }
+    }
 }

@@ -445,6 +445,19 @@ pub fn levels(
     Ok((levels, found))
 }
 
+/// The findings in one proposal's own text, as `check` makes them (the fuzz target of the
+/// proposal parser and linter runs on this).
+pub fn check_one(repo: &Repo, file: &str, source: String) -> Vec<Diagnostic> {
+    let (p, mut out) = crate::model::proposal::Proposal::parse(file, source);
+    if let Some(p) = p {
+        let has_votes =
+            p.id.as_ref()
+                .is_some_and(|id| recorded(repo).contains(&id.value));
+        proposals::check(&p, &repo.rules(), &repo.root, has_votes, &mut out);
+    }
+    out
+}
+
 /// Sets severities, drops allowed findings and duplicates, and sorts by file and position.
 pub fn apply_levels(diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = diags
