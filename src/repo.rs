@@ -303,6 +303,10 @@ pub struct Repo {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+    /// The texts an open record pins, by blob id, where the proposal on disk no longer matches
+    /// its pin (read from git by [`Repo::read_pinned_texts`]): `frozen-text` points at the first
+    /// line that changed.
+    pub pinned: std::collections::HashMap<String, String>,
 }
 
 /// A governed path that is not what it must be.
@@ -447,7 +451,40 @@ impl Repo {
             castings: votes.castings,
             diagnostics,
             files: count,
+            pinned: Default::default(),
         })
+    }
+
+    /// Reads from git the pinned text of every option of an open vote whose file has changed
+    /// since, so that `frozen-text` can say which line changed. Outside a git repository, or
+    /// when the pinned blob is not there, the finding points at the file instead.
+    pub fn read_pinned_texts(&mut self) {
+        let mut wanted = Vec::new();
+        for r in self.records.iter().filter(|r| r.closed.is_none()) {
+            for o in &r.options {
+                let Some(p) = self.proposals.iter().find(|p| p.file == o.file) else {
+                    continue;
+                };
+                if crate::git::blob_id(p.source.as_bytes()) != o.text {
+                    wanted.push(o.text.clone());
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        let Ok(git) = crate::git::Git::open(&self.root) else {
+            return;
+        };
+        for hex in wanted {
+            let text = git
+                .parse_id(&hex)
+                .and_then(|id| git.blob(id).ok())
+                .and_then(|b| String::from_utf8(b).ok());
+            if let Some(text) = text {
+                self.pinned.insert(hex, text);
+            }
+        }
     }
 
     /// Stops a command that depends on council.toml when a value in it is present but wrong:

@@ -377,4 +377,13 @@ fn findings_point_at_their_line() {
         at("status-transition"),
         ("proposals/0001-how-we-decide.md".into(), status, 10)
     );
+    // Plain `check` reads the pinned text from git and points at the same place.
+    let v = f.check_json(&[]);
+    let plain = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "frozen-text")
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()));
+    assert_eq!(plain, Some((line, 5)), "{v}");
 }

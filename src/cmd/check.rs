@@ -56,7 +56,8 @@ pub fn run(
                 Ok(crate::history::audit(&git, Some(since), Some(ctx.now))?.diagnostics)
             })
         });
-        let repo = Repo::load(&root).map(|repo| {
+        let repo = Repo::load(&root).map(|mut repo| {
+            repo.read_pinned_texts();
             let found = lint::check(&repo, ctx.now);
             (repo, found)
         });

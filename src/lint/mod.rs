@@ -258,14 +258,24 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
                     }
                     let blob = crate::git::blob_id(p.source.as_bytes());
                     if blob != o.text {
-                        out.push(Diagnostic::file(
-                            "frozen-text",
-                            &p.file,
-                            format!(
-                                "{} changed while in Voting: {} pins the text {} and the file is now {blob}; restore it (git cat-file blob {} > {}) or cancel the vote (council cancel {})",
-                                p.file, record.file, o.text, o.text, p.file, d.name
-                            ),
-                        ));
+                        let message = format!(
+                            "{} changed while in Voting: {} pins the text {} and the file is now {blob}; restore it (git cat-file blob {} > {}) or cancel the vote (council cancel {})",
+                            p.file, record.file, o.text, o.text, p.file, d.name
+                        );
+                        out.push(match repo.pinned.get(&o.text) {
+                            Some(old) => {
+                                let (line, column) = crate::diag::first_difference(old, &p.source);
+                                Diagnostic::at_line(
+                                    "frozen-text",
+                                    &p.file,
+                                    &p.source,
+                                    line,
+                                    column,
+                                    message,
+                                )
+                            }
+                            None => Diagnostic::file("frozen-text", &p.file, message),
+                        });
                     }
                 }
                 Some(closed) => {
