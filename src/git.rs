@@ -282,6 +282,13 @@ impl Committer {
 pub struct ObjectId(git2::Oid);
 
 impl ObjectId {
+    /// The id git gives a blob of `bytes`.
+    pub fn of_blob(bytes: &[u8]) -> Option<ObjectId> {
+        git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+            .ok()
+            .map(ObjectId)
+    }
+
     /// The abbreviated id (7 hex digits), as commits are named in messages.
     pub fn short(&self) -> String {
         self.0.to_string()[..7].to_owned()

@@ -292,6 +292,7 @@ impl Files for MemFiles {
 pub struct Repo {
     pub root: PathBuf,
     pub council: Council,
+    /// Sorted by file path (as loaded): [`Repo::proposal_at`] searches it by halves.
     pub proposals: Vec<Proposal>,
     /// The decision records that parsed; see `broken_records` for the others.
     pub records: Vec<Record>,
@@ -407,32 +408,35 @@ impl Repo {
             proposals.extend(p);
             diagnostics.extend(d);
         }
+        debug_assert!(proposals.is_sorted_by(|a, b| a.file <= b.file));
 
-        let mut records = Vec::new();
-        let mut broken_records = std::collections::BTreeSet::new();
+        let mut record_files = Vec::new();
         for (name, kind) in record_entries {
             let rel = format!("{}/{name}", record::DIR);
-            let Some(decision) = name.strip_suffix(".toml") else {
-                if let Kind::Special(why) = kind {
-                    diagnostics.push(special(&rel, why));
-                }
-                continue;
-            };
-            count += 1;
-            match read_entry(files, &rel, kind, "decision record") {
-                Ok(text) => {
-                    let (r, d) = Record::parse(&rel, decision, text);
-                    diagnostics.extend(d);
-                    match r {
-                        Some(r) => records.push(r),
-                        None => {
-                            broken_records.insert(decision.to_owned());
-                        }
+            match name.strip_suffix(".toml") {
+                Some(decision) => record_files.push((rel, decision.to_owned(), kind)),
+                None => {
+                    if let Kind::Special(why) = kind {
+                        diagnostics.push(special(&rel, why));
                     }
                 }
-                Err(d) => {
-                    diagnostics.push(*d);
-                    broken_records.insert(decision.to_owned());
+            }
+        }
+        count += record_files.len();
+        let parsed = parallel_map(&record_files, |(rel, decision, kind)| {
+            match read_entry(files, rel, *kind, "decision record") {
+                Ok(text) => Record::parse(rel, decision, text),
+                Err(d) => (None, vec![*d]),
+            }
+        });
+        let mut records = Vec::new();
+        let mut broken_records = std::collections::BTreeSet::new();
+        for ((r, d), (_, decision, _)) in parsed.into_iter().zip(&record_files) {
+            diagnostics.extend(d);
+            match r {
+                Some(r) => records.push(r),
+                None => {
+                    broken_records.insert(decision.clone());
                 }
             }
         }
@@ -462,7 +466,7 @@ impl Repo {
         let mut wanted = Vec::new();
         for r in self.records.iter().filter(|r| r.closed.is_none()) {
             for o in &r.options {
-                let Some(p) = self.proposals.iter().find(|p| p.file == o.file) else {
+                let Some(p) = self.proposal_at(&o.file) else {
                     continue;
                 };
                 if crate::git::blob_id(p.source.as_bytes()) != o.text {
@@ -559,7 +563,10 @@ impl Repo {
 
     /// The proposal at `file` (a record names its options by path as well as id).
     pub fn proposal_at(&self, file: &str) -> Option<&Proposal> {
-        self.proposals.iter().find(|p| p.file == file)
+        self.proposals
+            .binary_search_by(|p| p.file.as_str().cmp(file))
+            .ok()
+            .map(|i| &self.proposals[i])
     }
 
     /// The decision record of `name`, if it exists and parses.
@@ -605,17 +612,19 @@ fn load_votes(files: &dyn Files, decisions: Vec<(String, Kind)>) -> Result<Votes
     let mut votes = Votes::default();
     // Listed first, then read and parsed on every core: a history of votes holds thousands.
     let mut entries: Vec<(String, &str, String, Kind)> = Vec::new();
-    for (decision, kind) in &decisions {
+    let listed = parallel_map(&decisions, |(decision, kind)| match kind {
+        Kind::Dir => files.list(&format!("votes/{decision}")).map(Some),
+        _ => Ok(None),
+    });
+    for ((decision, kind), listed) in decisions.iter().zip(listed) {
         let dir = format!("votes/{decision}");
-        match kind {
-            Kind::Dir => {}
-            Kind::Special(why) => {
-                votes.diagnostics.push(special(&dir, why));
-                continue;
-            }
-            Kind::File => continue,
+        if let Kind::Special(why) = kind {
+            votes.diagnostics.push(special(&dir, why));
         }
-        for (name, kind) in files.list(&dir)? {
+        let Some(listed) = listed? else {
+            continue;
+        };
+        for (name, kind) in listed {
             let rel = format!("{dir}/{name}");
             let Some(stem) = name.strip_suffix(".toml") else {
                 if let Kind::Special(why) = kind {

@@ -47,24 +47,27 @@ pub fn run(
     // An unknown -D/-W/-A rule is a usage error, found before anything else is read.
     let (levels, mut found) =
         lint::levels(&Repo::load_council(&root)?, overrides).map_err(anyhow::Error::msg)?;
-    // The history since the base is judged on its own thread while the files are checked.
-    let (repo, history) = std::thread::scope(|s| {
+    let mut repo = Repo::load(&root)?;
+    repo.read_pinned_texts();
+    // The history since the base is judged on its own thread while the files are checked,
+    // starting from the files just loaded (the base shares nearly all of them).
+    let (checked, history) = std::thread::scope(|s| {
         let history = base.map(|rev| {
-            s.spawn(|| -> Result<Vec<crate::diag::Diagnostic>> {
-                let git = crate::git::Git::open(&root)?;
+            let (repo, root) = (&repo, &root);
+            s.spawn(move || -> Result<Vec<crate::diag::Diagnostic>> {
+                let git = crate::git::Git::open(root)?;
                 let since = git.resolve(rev)?;
-                Ok(crate::history::audit(&git, Some(since), Some(ctx.now))?.diagnostics)
+                let seed = crate::history::Seed::of(repo);
+                Ok(
+                    crate::history::audit_seeded(&git, Some(since), Some(ctx.now), seed)?
+                        .diagnostics,
+                )
             })
         });
-        let repo = Repo::load(&root).map(|mut repo| {
-            repo.read_pinned_texts();
-            let found = lint::check(&repo, ctx.now);
-            (repo, found)
-        });
+        let checked = lint::check(&repo, ctx.now);
         let history = history.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        (repo, history)
+        (checked, history)
     });
-    let (repo, checked) = repo?;
     found.extend(checked);
     if let Some(h) = history {
         found.extend(h?);

@@ -18,7 +18,7 @@ pub fn json(p: &Proposal) -> serde_json::Value {
 
 /// A proposal's front matter as JSON, with its `path`.
 pub fn fields(p: &Proposal) -> serde_json::Map<String, serde_json::Value> {
-    let mut m = p.fields.clone();
+    let mut m = p.fields();
     m.insert("path".into(), p.file.clone().into());
     m
 }

@@ -24,6 +24,7 @@ use crate::model::status::Status;
 mod state;
 mod table;
 
+pub use state::Seed;
 use state::*;
 use table::*;
 pub use table::{Row, Subject, TABLE};
@@ -465,6 +466,16 @@ fn judge_changes<'a>(
 /// Checks every commit reachable from HEAD and not from `since`. With `now` (as `check --base`
 /// runs), every change counts as made now, and commits dated in the future are errors.
 pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> Result<Report> {
+    audit_seeded(git, since, now, Seed::default())
+}
+
+/// [`audit`], starting from files already parsed (see [`Seed`]).
+pub fn audit_seeded(
+    git: &Git,
+    since: Option<ObjectId>,
+    now: Option<DateTime<Utc>>,
+    seed: Seed,
+) -> Result<Report> {
     let commits = git.commits(since)?;
     let by_id: HashMap<ObjectId, &CommitInfo> = commits.iter().map(|c| (c.id, c)).collect();
     // The first-parent line from HEAD (the last commit, parents coming first), newest first.
@@ -543,7 +554,10 @@ pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> 
         prev = Some(c);
     }
     let mut state = State::default();
-    let mut cache = Cache::default();
+    let mut cache = Cache {
+        seed,
+        ..Cache::default()
+    };
     // Which commit made each version of the files whose rows name a person (ballots, records,
     // council.toml): a merge that brings a version from its branch is judged by its maker.
     let mut makers: HashMap<(String, Entry), ObjectId> = HashMap::new();

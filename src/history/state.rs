@@ -94,6 +94,42 @@ impl State {
 #[derive(Default)]
 pub(super) struct Cache {
     pub(super) parsed: HashMap<(ObjectId, FileKind), Parsed>,
+    /// Files already parsed elsewhere (the working tree), taken as they are met.
+    pub(super) seed: Seed,
+}
+
+/// Files of the working tree, parsed already, by the blob id of their text: the state at the
+/// base of `check --base` shares nearly all of them, so history need not read those from git
+/// and parse them again. An entry is the parse of exactly the text whose blob id is its key, so
+/// it is what history would have made of that blob.
+#[derive(Default)]
+pub struct Seed {
+    proposals: HashMap<(ObjectId, String), Proposal>,
+    records: HashMap<ObjectId, Record>,
+    council: Option<(ObjectId, Council)>,
+}
+
+impl Seed {
+    /// The proposals, records and council.toml `repo` loaded, keyed by their blob ids.
+    pub fn of(repo: &crate::repo::Repo) -> Seed {
+        let id = |text: &str| ObjectId::of_blob(text.as_bytes());
+        let proposals = repo
+            .proposals
+            .iter()
+            .filter_map(|p| Some(((id(&p.source)?, p.file.clone()), p.clone())))
+            .collect();
+        let records = repo
+            .records
+            .iter()
+            .filter_map(|r| Some((id(&r.source)?, r.clone())))
+            .collect();
+        let council = id(&repo.council.source).map(|i| (i, repo.council.clone()));
+        Seed {
+            proposals,
+            records,
+            council,
+        }
+    }
 }
 
 /// The governed files the rows read parsed.
@@ -161,6 +197,31 @@ impl Cache {
                 entry,
                 parsed: p.clone(),
             });
+        }
+        let seeded = match kind {
+            FileKind::Proposal => self
+                .seed
+                .proposals
+                .remove(&(entry.id, path.to_owned()))
+                .map(|p| Parsed::Proposal(Some(Rc::new(p)))),
+            FileKind::Record => self
+                .seed
+                .records
+                .remove(&entry.id)
+                .map(|r| Parsed::Record(Some(Rc::new(r)))),
+            FileKind::Council => match self.seed.council.take() {
+                Some((id, c)) if id == entry.id => Some(Parsed::Council(Some(Rc::new(c)))),
+                other => {
+                    self.seed.council = other;
+                    None
+                }
+            },
+        };
+        if let Some(parsed) = seeded {
+            if kind != FileKind::Proposal {
+                self.parsed.insert((entry.id, kind), parsed.clone());
+            }
+            return Ok(Item { entry, parsed });
         }
         let text = crate::repo::decode(git.blob(entry.id)?).ok();
         let parsed = match kind {

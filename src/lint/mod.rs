@@ -27,7 +27,7 @@ pub fn check(repo: &Repo, now: DateTime<Utc>) -> Vec<Diagnostic> {
     let per_file = crate::repo::parallel_map(&repo.proposals, |p| {
         let mut d = Vec::new();
         let has_votes = p.id.as_ref().is_some_and(|id| recorded.contains(&id.value));
-        proposals::check(p, &rules, &repo.root, has_votes, &mut d);
+        proposals::check(p, &rules, repo, has_votes, &mut d);
         d
     });
     out.extend(per_file.into_iter().flatten());
@@ -463,7 +463,7 @@ pub fn check_one(repo: &Repo, file: &str, source: String) -> Vec<Diagnostic> {
         let has_votes =
             p.id.as_ref()
                 .is_some_and(|id| recorded(repo).contains(&id.value));
-        proposals::check(&p, &repo.rules(), &repo.root, has_votes, &mut out);
+        proposals::check(&p, &repo.rules(), repo, has_votes, &mut out);
     }
     out
 }

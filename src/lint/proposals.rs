@@ -1,14 +1,13 @@
 //! Rules about one proposal at a time (beyond what parsing already found).
 
-use std::path::Path;
-
 use crate::diag::Diagnostic;
 use crate::model::proposal::{Proposal, Section};
 use crate::model::rules::Rules;
 use crate::model::status::{Status, Type};
+use crate::repo::Repo;
 
 /// Checks one proposal. `has_votes`: ballots exist for its decision.
-pub fn check(p: &Proposal, rules: &Rules, root: &Path, has_votes: bool, out: &mut Vec<Diagnostic>) {
+pub fn check(p: &Proposal, rules: &Rules, repo: &Repo, has_votes: bool, out: &mut Vec<Diagnostic>) {
     let src = p.source.as_str();
     let at = |rule, span: std::ops::Range<usize>, msg: String| {
         Diagnostic::at(rule, &p.file, src, span, msg)
@@ -85,7 +84,7 @@ pub fn check(p: &Proposal, rules: &Rules, root: &Path, has_votes: bool, out: &mu
     if let Some(k) = kind {
         check_sections(p, &rules.sections_for(k), k, out);
     }
-    check_links(p, root, out);
+    check_links(p, repo, out);
     check_placeholders(p, out);
 }
 
@@ -299,7 +298,8 @@ fn check_sections(p: &Proposal, required: &[String], kind: Type, out: &mut Vec<D
     }
 }
 
-fn check_links(p: &Proposal, root: &Path, out: &mut Vec<Diagnostic>) {
+fn check_links(p: &Proposal, repo: &Repo, out: &mut Vec<Diagnostic>) {
+    let root = repo.root.as_path();
     let dir = p.file.rsplit_once('/').map_or("", |(d, _)| d);
     for link in &p.links {
         let url = link.url.trim();
@@ -316,7 +316,14 @@ fn check_links(p: &Proposal, root: &Path, out: &mut Vec<Diagnostic>) {
         } else {
             root.join(dir).join(&path)
         };
-        if !target.exists() {
+        // A link to a proposal that was loaded needs no look at the disk (most links are).
+        let rel = if let Some(abs) = path.strip_prefix('/') {
+            lexical(abs)
+        } else {
+            lexical(&format!("{dir}/{path}"))
+        };
+        let known = !path.ends_with('/') && rel.is_some_and(|rel| repo.proposal_at(&rel).is_some());
+        if !known && !target.exists() {
             out.push(Diagnostic::at_line(
                 "broken-link",
                 &p.file,
@@ -327,6 +334,21 @@ fn check_links(p: &Proposal, root: &Path, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// `path` with `.` and `..` resolved by name alone; `None` if it climbs out of the root.
+fn lexical(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 fn has_scheme(url: &str) -> bool {

@@ -80,8 +80,6 @@ pub struct Proposal {
     pub rules_problems: Vec<Diagnostic>,
     /// Where the `rules` value is, when the field is present (even if it is not a table).
     pub rules_span: Option<Range<usize>>,
-    /// Every front matter field as JSON, for `list` and `show`.
-    pub fields: serde_json::Map<String, serde_json::Value>,
     pub sections: Vec<Section>,
     pub links: Vec<Link>,
 }
@@ -202,10 +200,22 @@ impl Proposal {
         Self::parse_with(file, source, true)
     }
 
-    /// Parses only the front matter (no markdown, no JSON fields): what history checks need,
+    /// Parses only the front matter (no markdown): what history checks need,
     /// fast.
     pub fn parse_front_matter(file: &str, source: String) -> Option<Proposal> {
         Self::parse_with(file, source, false).0
+    }
+
+    /// Every front matter field as JSON, for `list`, `show` and the site's index (parsed again
+    /// on demand: `check` and the writers never need it).
+    pub fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        let toml = self
+            .source
+            .get(self.front_matter.clone())
+            .unwrap_or_default();
+        tomlv::parse_table(toml)
+            .map(|t| tomlv::table_to_json(t.get_ref()))
+            .unwrap_or_default()
     }
 
     /// The text after the front matter.
@@ -240,11 +250,6 @@ impl Proposal {
         let mut p = Proposal {
             file: file.to_owned(),
             front_matter: toml_range.clone(),
-            fields: if body {
-                tomlv::table_to_json(table.get_ref())
-            } else {
-                serde_json::Map::new()
-            },
             ..Proposal::default()
         };
         p.read_fields(table.get_ref(), base, &mut sink);
