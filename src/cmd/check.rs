@@ -47,27 +47,43 @@ pub fn run(
     // An unknown -D/-W/-A rule is a usage error, found before anything else is read.
     let (levels, mut found) =
         lint::levels(&Repo::load_council(&root)?, overrides).map_err(anyhow::Error::msg)?;
-    let mut repo = Repo::load(&root)?;
-    repo.read_pinned_texts();
-    // The history since the base is judged on its own thread while the files are checked,
-    // starting from the files just loaded (the base shares nearly all of them).
-    let (checked, history) = std::thread::scope(|s| {
+    // The history since the base is judged on its own thread: it reads the commits and the
+    // base's file list from git while the files are loaded, then starts from the files loaded
+    // (the base shares nearly all of them) while they are checked.
+    let loaded: std::sync::OnceLock<Repo> = std::sync::OnceLock::new();
+    let (ready, wait) = std::sync::mpsc::channel::<()>();
+    let (repo, checked, history) = std::thread::scope(|s| {
         let history = base.map(|rev| {
-            let (repo, root) = (&repo, &root);
+            let (loaded, root) = (&loaded, &root);
             s.spawn(move || -> Result<Vec<crate::diag::Diagnostic>> {
                 let git = crate::git::Git::open(root)?;
                 let since = git.resolve(rev)?;
-                let seed = crate::history::Seed::of(repo);
+                let seed = || match wait.recv() {
+                    Ok(()) => loaded
+                        .get()
+                        .map(crate::history::Seed::of)
+                        .unwrap_or_default(),
+                    Err(_) => crate::history::Seed::default(),
+                };
                 Ok(
                     crate::history::audit_seeded(&git, Some(since), Some(ctx.now), seed)?
                         .diagnostics,
                 )
             })
         });
-        let checked = lint::check(&repo, ctx.now);
+        let checked = Repo::load(&root).map(|mut repo| {
+            repo.read_pinned_texts();
+            let repo = loaded.get_or_init(|| repo);
+            // A failed send means the history thread has already stopped on its own error.
+            let _ = ready.send(());
+            lint::check(repo, ctx.now)
+        });
+        drop(ready);
         let history = history.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        (checked, history)
+        (loaded.get(), checked, history)
     });
+    let checked = checked?;
+    let repo = repo.expect("loaded when checked");
     found.extend(checked);
     if let Some(h) = history {
         found.extend(h?);

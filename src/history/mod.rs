@@ -466,15 +466,17 @@ fn judge_changes<'a>(
 /// Checks every commit reachable from HEAD and not from `since`. With `now` (as `check --base`
 /// runs), every change counts as made now, and commits dated in the future are errors.
 pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> Result<Report> {
-    audit_seeded(git, since, now, Seed::default())
+    audit_seeded(git, since, now, Seed::default)
 }
 
-/// [`audit`], starting from files already parsed (see [`Seed`]).
+/// [`audit`], starting from files already parsed (see [`Seed`]). `seed` is called once the
+/// commits and the base's file list are read from git, so that it can wait for files being
+/// loaded meanwhile.
 pub fn audit_seeded(
     git: &Git,
     since: Option<ObjectId>,
     now: Option<DateTime<Utc>>,
-    seed: Seed,
+    seed: impl FnOnce() -> Seed,
 ) -> Result<Report> {
     let commits = git.commits(since)?;
     let by_id: HashMap<ObjectId, &CommitInfo> = commits.iter().map(|c| (c.id, c)).collect();
@@ -554,10 +556,16 @@ pub fn audit_seeded(
         prev = Some(c);
     }
     let mut state = State::default();
-    let mut cache = Cache {
-        seed,
-        ..Cache::default()
-    };
+    let mut cache = Cache::default();
+    match since {
+        Some(s) if !commits.is_empty() => {
+            let base = git.diff(None, s)?;
+            cache.seed = seed();
+            state.apply(git, &mut cache, &base)?;
+            state.at = Some(s);
+        }
+        _ => cache.seed = seed(),
+    }
     // Which commit made each version of the files whose rows name a person (ballots, records,
     // council.toml): a merge that brings a version from its branch is judged by its maker.
     let mut makers: HashMap<(String, Entry), ObjectId> = HashMap::new();

@@ -113,10 +113,13 @@ impl Seed {
     /// The proposals, records and council.toml `repo` loaded, keyed by their blob ids.
     pub fn of(repo: &crate::repo::Repo) -> Seed {
         let id = |text: &str| ObjectId::of_blob(text.as_bytes());
+        // Hashing is most of the work: on every core.
+        let ids = crate::repo::parallel_map(&repo.proposals, |p| id(&p.source));
         let proposals = repo
             .proposals
             .iter()
-            .filter_map(|p| Some(((id(&p.source)?, p.file.clone()), p.clone())))
+            .zip(ids)
+            .filter_map(|(p, i)| Some(((i?, p.file.clone()), p.clone())))
             .collect();
         let records = repo
             .records
