@@ -428,7 +428,11 @@ fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::
         Command::Close { decision, commit } => cmd::close::run(ctx, &mut out, &decision, commit),
         Command::Render { out: dir, base_url } => cmd::render::run(ctx, &mut out, dir, base_url),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "council", &mut out);
+            // clap_complete panics when its writer fails (a closed pipe): made in memory, then
+            // written as every other output is.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "council", &mut script);
+            out.write_all(&script)?;
             Ok(Exit::Success)
         }
         Command::Man { out: None } => {

@@ -70,16 +70,36 @@ fn repo_is_found_from_a_subdirectory() {
 fn broken_pipe_is_success() {
     let f = Fixture::new();
     let bin = assert_cmd::cargo::cargo_bin("council");
-    let status = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "set -o pipefail; '{}' man | head -c 1 >/dev/null",
-            bin.display()
-        ))
-        .current_dir(f.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    // `man` and `completions` write more than a pipe buffer holds; the reader stops after a byte.
+    for args in [
+        "man",
+        "completions bash",
+        "completions zsh",
+        "completions fish",
+        "list",
+    ] {
+        let status = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{}' {args} | head -c 1 >/dev/null",
+                bin.display()
+            ))
+            .current_dir(f.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{args}: {status}");
+    }
+    // A write that fails outright (a full disk) is an error, exit 2, never a panic.
+    for shell in ["bash", "zsh", "fish"] {
+        let out = std::process::Command::new(&bin)
+            .args(["completions", shell])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{shell}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
 }
 
 // ---- check ------------------------------------------------------------------------------------

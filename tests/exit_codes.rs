@@ -125,6 +125,7 @@ const CASES: &[Case] = &[
     case(Plain, &["open", "lockfile", "--closes", "tomorrow", "--as", "ada"], 2, "`tomorrow`"),
     case(Plain, &["frobnicate"], 2, "unrecognized subcommand"),
     case(Voting, &["vote", "lockfile", "--rank", "0002 >> none", "--as", "ada"], 2, "0002 >> none"),
+    case(Voting, &["vote", "lockfile", "--rank", "0002,none", "--as", "ada"], 2, "not a ranking separator"),
     case(Voting, &["vote", "lockfile", "--rank", "0002 > none", "--concern", "", "--as", "ada"], 2, "is empty"),
     case(Voting, &["vote", "lockfile", "--recuse", "--concern", "x", "--as", "ada"], 2, "cannot be used with"),
     case(Voting, &["vote", "lockfile", "approve", "--as", "ada"], 2, "--rank"),

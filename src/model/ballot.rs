@@ -164,8 +164,13 @@ pub fn split_group(s: &str) -> Vec<&str> {
 
 /// Parses the command line form `"A > B = C"` into ranking entries `["A", "B = C"]`.
 pub fn parse_rank_expr(expr: &str) -> Result<Vec<String>, String> {
+    if let Some(sep) = expr.chars().find(|c| [',', ';', '<'].contains(c)) {
+        return Err(format!(
+            "`{expr}`: `{sep}` is not a ranking separator: write `>` for \"preferred to\" and `=` for \"equal to\" (e.g. \"0003 > 0002 = 0004 > none\")"
+        ));
+    }
     let mut out = Vec::new();
-    for group in expr.split(['>', ',']) {
+    for group in expr.split('>') {
         let names = split_group(group);
         if names.iter().any(|n| n.is_empty()) {
             return Err(format!(
@@ -447,5 +452,7 @@ mod tests {
             ["0003", "0002 = 0004", "none"]
         );
         assert!(parse_rank_expr("0003 > > none").is_err());
+        // A comma is not "preferred to" (nor "equal to"): refused, not guessed.
+        assert!(parse_rank_expr("0002,0003").is_err());
     }
 }
