@@ -146,17 +146,40 @@ pub fn find_recorded<'r>(repo: &'r Repo, name: &str) -> anyhow::Result<(Decision
     match find(repo, &norm) {
         Some(d) => match d.record {
             Some(r) => Ok((d, r)),
-            None => Err(missing(&norm)),
+            None => Err(missing(repo, &norm)),
         },
-        None => Err(missing(&norm)),
+        None => Err(missing(repo, &norm)),
     }
 }
 
-fn missing(name: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "no decision `{name}`: {} does not exist (a vote starts with `council open {name}`)",
-        record::path(name)
-    )
+/// Why there is no decision `name`, with the name the user likely meant.
+fn missing(repo: &Repo, name: &str) -> anyhow::Error {
+    let path = record::path(name);
+    if let Some(topic) = name
+        .parse::<u32>()
+        .ok()
+        .and_then(|n| repo.proposal(n))
+        .and_then(|p| p.topic.as_ref())
+    {
+        return anyhow::anyhow!(
+            "no decision `{name}`: proposal {name} belongs to topic `{}`, and the topic is the decision: name `{}` instead",
+            topic.value,
+            topic.value
+        );
+    }
+    if repo
+        .proposals
+        .iter()
+        .any(|p| p.decision().as_deref() == Some(name))
+    {
+        anyhow::anyhow!(
+            "no decision `{name}`: {path} does not exist (a vote starts with `council open {name}`)"
+        )
+    } else {
+        anyhow::anyhow!(
+            "no decision `{name}`: {path} does not exist, and no proposal belongs to it (a decision is a topic, or the id of a proposal without one; `council list` shows them)"
+        )
+    }
 }
 
 /// The delegates expected to vote: the record's electors.

@@ -718,8 +718,41 @@ impl Repo {
         let n: u32 = id.trim().parse().map_err(|_| {
             anyhow::anyhow!("`{id}` is not a proposal id (a number such as 7 or 0007)")
         })?;
-        self.proposal(n)
-            .ok_or_else(|| anyhow::anyhow!("no proposal with id {n} in proposals/"))
+        if let Some(p) = self.proposal(n) {
+            return Ok(p);
+        }
+        // A file named for the id that does not parse is not "no proposal".
+        let prefix = format!("proposals/{n:04}-");
+        if let Some(d) = self
+            .unparsed_proposals()
+            .into_iter()
+            .find(|d| d.file.starts_with(&prefix))
+        {
+            return Err(crate::Located::of(
+                d,
+                &format!(
+                    " ({} is proposal {n}'s file, but it cannot be read until this is fixed)",
+                    d.file
+                ),
+            )
+            .into());
+        }
+        anyhow::bail!("no proposal with id {n} in proposals/")
+    }
+
+    /// The proposal files that could not be read or parsed (so are in no list, vote or count),
+    /// each with its first finding.
+    pub fn unparsed_proposals(&self) -> Vec<&Diagnostic> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.diagnostics
+            .iter()
+            .filter(|d| {
+                d.file.starts_with("proposals/")
+                    && d.file.ends_with(".md")
+                    && self.proposal_at(&d.file).is_none()
+                    && seen.insert(d.file.clone())
+            })
+            .collect()
     }
 }
 

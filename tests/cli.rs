@@ -501,6 +501,47 @@ fn show_text_and_json() {
         .stderr(contains("no proposal with id 99"));
 }
 
+/// A competing proposal whose front matter does not parse is never silently left out: `open`
+/// refuses, `list` says it is missing, and `show` names its file (new-user review).
+#[test]
+fn a_proposal_that_does_not_parse_is_never_silently_left_out() {
+    let f = Fixture::new();
+    let broken = common::three_text().replacen(
+        "title = \"Another lockfile format\"",
+        "title = \"Another lockfile format",
+        1,
+    );
+    f.write("proposals/0003-another-lockfile.md", &broken);
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-01T00:00:00Z")
+        .args([
+            "open",
+            "lockfile",
+            "--closes",
+            "2026-12-15T00:00:00Z",
+            "--as",
+            "ada",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("proposals/0003-another-lockfile.md:3:"))
+        .stderr(contains("left out of any vote"));
+    assert!(!f.file("decisions/lockfile.toml").exists());
+    f.council()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(contains("0002"))
+        .stderr(contains("warning: proposals/0003-another-lockfile.md:3:"))
+        .stderr(contains("not listed"));
+    f.council()
+        .args(["show", "3"])
+        .assert()
+        .code(2)
+        .stderr(contains("proposals/0003-another-lockfile.md:3:"))
+        .stderr(contains("is proposal 3's file"));
+}
+
 // ---- status -----------------------------------------------------------------------------------
 
 #[test]

@@ -136,6 +136,8 @@ const CASES: &[Case] = &[
     case(Plain, &["status", "99", "Draft"], 2, "no proposal with id 99"),
     case(Plain, &["vote", "nosuch", "approve", "--as", "ada"], 2, "no decision `nosuch`"),
     case(Plain, &["tally", "nosuch"], 2, "no decision `nosuch`"),
+    case(Plain, &["tally", "2"], 2, "proposal 0002 belongs to topic `lockfile`"),
+    case(Plain, &["vote", "2", "approve", "--as", "ada"], 2, "name `lockfile` instead"),
     case(Plain, &["close", "nosuch"], 2, "no decision `nosuch`"),
     case(Plain, &["cancel", "nosuch"], 2, "no decision `nosuch`"),
     case(Plain, &["open", "nosuch", "--as", "ada"], 2, "no proposal belongs to decision `nosuch`"),

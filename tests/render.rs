@@ -619,3 +619,20 @@ fn a_shallow_clone_claims_no_history_it_does_not_have() {
     assert!(!page.contains("added as"), "{page}");
     assert!(page.contains("shallow clone"), "{page}");
 }
+
+/// `-C DIR` applies to `--out` as to every path on the command line (new-user review).
+#[test]
+fn a_relative_out_is_taken_from_the_directory_council_runs_in() {
+    let f = voting_repo();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut c = assert_cmd::Command::cargo_bin("council").unwrap();
+    c.current_dir(elsewhere.path())
+        .env("COUNCIL_NOW", common::NOW)
+        .arg("-C")
+        .arg(f.path())
+        .args(["render", "-q", "--out", "site-c"])
+        .assert()
+        .success();
+    assert!(f.file("site-c/index.html").is_file());
+    assert!(!elsewhere.path().join("site-c").exists());
+}

@@ -45,6 +45,18 @@ pub fn run(
         .filter(|p| kind.is_none() || p.kind.as_ref().map(|k| k.value) == kind)
         .collect();
     rows.sort_by_key(|p| (p.id_value(), p.file.clone()));
+    // A proposal that cannot be read is in no row: say so, on stderr (stdout stays the list).
+    let unparsed = repo.unparsed_proposals();
+    if !unparsed.is_empty() && !ctx.quiet {
+        let mut err = std::io::stderr().lock();
+        for d in &unparsed {
+            let _ = writeln!(
+                err,
+                "warning: {}:{}:{}: not listed, it cannot be read: {} (council check)",
+                d.file, d.line, d.column, d.message
+            );
+        }
+    }
     match format {
         ListFormat::Json => {
             let all: Vec<_> =

@@ -86,6 +86,16 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
             record::path(&name)
         );
     }
+    // A competing proposal whose file does not parse would silently miss the vote.
+    if let Some(d) = repo.unparsed_proposals().first() {
+        refuse!(
+            "{}:{}:{}: {}; this proposal cannot be read, so it would be left out of any vote it belongs to: fix it first (council check)",
+            d.file,
+            d.line,
+            d.column,
+            d.message
+        );
+    }
     let members: Vec<_> = repo
         .proposals
         .iter()

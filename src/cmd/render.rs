@@ -13,11 +13,8 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, dir: PathBuf, base_url: Option<String
     let root = ctx.root()?;
     let repo = Repo::load(&root)?;
     repo.require_valid_config()?;
-    let dir = if dir.is_absolute() {
-        dir
-    } else {
-        std::env::current_dir()?.join(dir)
-    };
+    // Relative to where council runs (`-C DIR` included), as every path on the command line.
+    let dir = ctx.dir.join(dir);
     let req = crate::render::Request {
         out: dir.clone(),
         base_url,
