@@ -775,6 +775,36 @@ fn open_vote_tally_close() {
         .args(["vote", "lockfile", "--as", "ada", "--rank", "0003"])
         .assert()
         .code(1);
+
+    // A closed decision's name is not reused: new refuses it, check warns of a proposal that
+    // names it (new-user review).
+    f.refused(
+        &[
+            "new",
+            "--title",
+            "Lockfiles again",
+            "--topic",
+            "lockfile",
+            "--author",
+            "Eve <eve@example.org>",
+        ],
+        "topic `lockfile` was decided",
+    );
+    f.write(
+        "proposals/0004-again.md",
+        common::STANDARDS.replacen("id = 2", "id = 4", 1).replacen(
+            "status = \"Discussion\"",
+            "status = \"Draft\"",
+            1,
+        ),
+    );
+    let found = f.findings();
+    assert!(
+        found
+            .iter()
+            .any(|d| d.0 == "closed-topic" && d.1 == "proposals/0004-again.md"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -908,6 +938,14 @@ fn inquorate_decisions_do_not_close() {
         .assert()
         .code(1)
         .stderr(contains("inquorate: 1 ballot counted, 2 needed"));
+    // tally announces no winner for an inquorate vote (new-user review).
+    f.council()
+        .env("COUNCIL_NOW", "2026-12-16T00:00:00Z")
+        .args(["tally", "lockfile"])
+        .assert()
+        .success()
+        .stdout(contains("no winner: with 1 ballot counted and 2 needed"))
+        .stdout(contains("\n  winner").not());
 }
 
 // ---- git ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ use crate::model::proposal::{check_author, check_topic};
 use crate::model::status::Type;
 use crate::repo::Repo;
 use crate::write::Plan;
-use crate::{Exit, git, lint};
+use crate::{Exit, git, lint, refuse};
 
 /// What `new` is asked to write.
 /// What `new` is asked for (its command-line arguments).
@@ -98,6 +98,14 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     }
     let (root, lock) = ctx.writing()?;
     let repo = Repo::load(&root)?;
+    if let Some(t) = &topic
+        && let Some(r) = repo.record(t).filter(|r| r.is_closed())
+    {
+        refuse!(
+            "topic `{t}` was decided ({}): a closed decision's name is not reused; give the new proposal a new topic (for example `{t}-2`)",
+            r.file
+        );
+    }
     let id = next_id(&repo)?;
     let rel = format!("proposals/{id:04}-{}.md", lint::slugify(title));
     let path = root.join(&rel);

@@ -272,16 +272,29 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Res
             }
         }
     }
-    writeln!(
-        out,
-        "  {}: {}",
-        if c.winners.len() == 1 {
-            "winner"
-        } else {
-            "winners"
-        },
-        c.winner_names().join(", ")
-    )?;
+    match t.state {
+        // The count is shown for the record, but it decides nothing.
+        State::Inquorate => writeln!(
+            out,
+            "  no winner: with {} counted and {} needed, the vote is inquorate whatever the ballots say",
+            crate::emit::plural(t.cast, "ballot"),
+            t.required
+        )?,
+        State::Blocked => writeln!(
+            out,
+            "  no winner: unresolved concerns block the decision whatever the ballots say"
+        )?,
+        _ => writeln!(
+            out,
+            "  {}: {}",
+            if c.winners.len() == 1 {
+                "winner"
+            } else {
+                "winners"
+            },
+            c.winner_names().join(", ")
+        )?,
+    }
     if let Some(cast) = &t.casting {
         writeln!(out, "  casting vote of the chair: {cast}")?;
     }

@@ -93,6 +93,7 @@ rules! {
     "invalid-status" Error "status is one of the known statuses and fits the type";
     "invalid-type" Error "type is standards, process or informational";
     "invalid-topic" Error "topics are [a-z0-9-]{1,64} and not all digits";
+    "closed-topic" Warning "a proposal not yet voted on names a topic whose decision is closed (the name is not reused)";
     "invalid-date" Error "dates and times have the right form and order";
     "invalid-url" Error "URL fields hold http or https URLs";
     "unresolved-reference" Error "requires, replaces and superseded-by name existing proposals";

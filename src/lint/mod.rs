@@ -37,6 +37,29 @@ pub fn check(repo: &Repo, now: DateTime<Utc>) -> Vec<Diagnostic> {
 }
 
 fn cross_file(repo: &Repo, out: &mut Vec<Diagnostic>) {
+    // A proposal not in a closed decision that names its topic can never be voted on under it.
+    for p in &repo.proposals {
+        let (Some(topic), Some(id)) = (&p.topic, &p.id) else {
+            continue;
+        };
+        if let Some(r) = repo.record(&topic.value)
+            && let Some(closed) = &r.closed
+            && r.option(id.value).is_none()
+        {
+            out.push(Diagnostic::at(
+                "closed-topic",
+                &p.file,
+                &p.source,
+                topic.span.clone(),
+                format!(
+                    "topic `{}` was decided in {} (closed {}): a closed decision's name is not reused, so this proposal needs a new topic",
+                    topic.value,
+                    r.file,
+                    closed.at.to_rfc3339()
+                ),
+            ));
+        }
+    }
     let mut by_id: HashMap<u32, &crate::model::proposal::Proposal> = HashMap::new();
     for p in &repo.proposals {
         let Some(id) = &p.id else { continue };
