@@ -402,8 +402,20 @@ pub fn count(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
         .collect();
     let base = electorate.len() - recused.len().min(electorate.len());
     let required = rules.min_ballots.required(base);
+    // A chair who recused has a conflict of interest: their casting vote settles nothing.
+    let chair_recused = d
+        .record
+        .and_then(|r| r.chair.as_deref())
+        .is_some_and(|c| recused.iter().any(|r| r == c));
+    if chair_recused && let Some(c) = d.casting {
+        excluded.push((
+            c.file.clone(),
+            "the chair recused from this decision, so their casting vote does not count".to_owned(),
+        ));
+    }
     let casting = d
         .casting
+        .filter(|_| !chair_recused)
         .and_then(|c| c.winner.as_ref())
         .map(|w| w.value.clone())
         .filter(|w| count.winners.len() > 1 && count.winner_names().contains(w));

@@ -887,6 +887,37 @@ fn one_proposal_decisions_use_the_vote_shorthand() {
     );
 }
 
+/// A chair who recused does not settle the tie: `vote --casting` refuses, and a casting.toml
+/// written by hand is not counted and is reported (new-user review).
+#[test]
+fn a_recused_chair_casts_no_deciding_vote() {
+    let f = Fixture::new();
+    voting(&f, true);
+    f.write("votes/lockfile/ada.toml", "recuse = true\n");
+    f.write(
+        "votes/lockfile/bob.toml",
+        ranking(&["0002", "0003", "none"]),
+    );
+    f.write("votes/lockfile/cy.toml", ranking(&["0003", "0002", "none"]));
+    let v = common::json(f.council().args(["tally", "--format", "json"]));
+    assert_eq!(v[0]["state"], "tie", "{v}");
+    f.refused(
+        &["vote", "lockfile", "--as", "ada", "--casting", "0002"],
+        "you recused from decision `lockfile`",
+    );
+    assert!(!f.file("votes/lockfile/casting.toml").exists());
+    f.write("votes/lockfile/casting.toml", "winner = \"0002\"\n");
+    let v = common::json(f.council().args(["tally", "--format", "json"]));
+    assert_eq!(v[0]["state"], "tie", "{v}");
+    let found = f.findings();
+    assert!(
+        found
+            .iter()
+            .any(|d| d.0 == "casting-vote" && d.1 == "votes/lockfile/casting.toml"),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn ties_are_settled_by_the_chairs_casting_vote() {
     let f = Fixture::new();

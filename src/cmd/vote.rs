@@ -123,6 +123,13 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         }
         let t = decision::count(&d, ctx.now);
         let tied = t.count.winner_names();
+        if t.recused.contains(&delegate.id) {
+            refuse!(
+                "you recused from decision `{}`, so your casting vote would not count: a chair with a conflict of interest does not settle the tie (`council cancel {}` and a new vote can)",
+                d.name,
+                d.name
+            );
+        }
         if t.state != State::Tie {
             refuse!(
                 "decision `{}` is {}, not tied: a casting vote only settles a tie",

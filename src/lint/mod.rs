@@ -363,6 +363,11 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
                     "{} names no chair, so there is no casting vote",
                     record.file
                 ))
+            } else if let Some(chair) = record.chair.as_ref().filter(|c| t.recused.contains(c)) {
+                Some(format!(
+                    "the chair ({chair}) recused from decision `{}`, so their casting vote does not count: a tie stays a tie (the chair may cancel the vote and open it again)",
+                    d.name
+                ))
             } else if tied.len() < 2 {
                 Some(format!(
                     "decision `{}` is not tied: a casting vote only settles a tie",
