@@ -99,6 +99,7 @@ const CASES: &[Case] = &[
     case(Plain, &["check"], 0, "0 errors, 0 warnings"),
     case(Warning, &["check"], 0, "1 warning"),
     case(Plain, &["status", "2", "Draft"], 0, "Discussion -> Draft"),
+    case(Voting, &["status", "2", "Withdrawn"], 1, "is being voted on: its outcome is written by `council close lockfile`"),
     case(Plain, &["--help"], 0, "Exit status"),
     case(Plain, &["--version"], 0, "council"),
     // 1: findings.

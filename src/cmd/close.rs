@@ -36,7 +36,11 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
             if t.missing.is_empty() {
                 String::new()
             } else {
-                format!(" and {} not voted", t.missing.join(", "))
+                format!(
+                    " and {} {} not voted",
+                    t.missing.join(", "),
+                    if t.missing.len() == 1 { "has" } else { "have" }
+                )
             }
         ),
         State::Tie => refuse!(

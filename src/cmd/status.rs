@@ -61,20 +61,6 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     if from == new {
         refuse!("{} is already {new}", p.file);
     }
-    if !from.can_move_to(new, kind) {
-        let allowed: Vec<_> = from.successors(kind).iter().map(|s| s.as_str()).collect();
-        if allowed.is_empty() {
-            refuse!(
-                "{from} is final: {} {from} proposal cannot change status",
-                article(from.as_str())
-            );
-        }
-        refuse!(
-            "{from} cannot move to {new}; from {from} {} {kind} proposal may go to {}",
-            article(kind.as_str()),
-            allowed.join(", ")
-        );
-    }
     let decision = p.decision().unwrap_or_default();
     if new == Status::Voting {
         refuse!(
@@ -88,6 +74,20 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         refuse!(
             "{} is being voted on: its outcome is written by `council close {name}`, from the count; `council cancel {name}` stops the vote",
             p.file
+        );
+    }
+    if !from.can_move_to(new, kind) {
+        let allowed: Vec<_> = from.successors(kind).iter().map(|s| s.as_str()).collect();
+        if allowed.is_empty() {
+            refuse!(
+                "{from} is final: {} {from} proposal cannot change status",
+                article(from.as_str())
+            );
+        }
+        refuse!(
+            "{from} cannot move to {new}; from {from} {} {kind} proposal may go to {}",
+            article(kind.as_str()),
+            allowed.join(", ")
         );
     }
     let mut plan = Plan::new();

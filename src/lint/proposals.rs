@@ -35,7 +35,7 @@ pub fn check(p: &Proposal, rules: &Rules, repo: &Repo, has_votes: bool, out: &mu
                 p.status
                     .as_ref()
                     .map_or(opening.clone(), |s| s.span.clone()),
-                format!("a proposal in {st} needs `discussions-to`: add `discussions-to = \"https://...\"`, the URL where it is discussed, to its front matter"),
+                format!("a proposal in {st} needs `discussions-to`, the URL where it is discussed: add `discussions-to = \"https://...\"` to its front matter (or run `council status ID {st} --discussions-to URL`)"),
             ));
         }
         if st.is_decided() && !has_votes && p.resolution.is_none() {
