@@ -563,7 +563,14 @@ impl Git {
             } else {
                 ""
             };
-            anyhow!("cannot resolve revision `{rev}`: {}{hint}", e.message())
+            if rev.contains("..") {
+                anyhow!("`{rev}` is a range: give one revision, the base the change is judged from (e.g. origin/main)")
+            } else {
+                anyhow!(
+                    "cannot resolve revision `{rev}`: no such commit here ({}){hint}",
+                    e.message()
+                )
+            }
         })?;
         let commit = obj
             .peel_to_commit()
@@ -598,7 +605,13 @@ impl Git {
             .repo
             .head()
             .and_then(|h| h.peel_to_commit())
-            .map_err(|e| anyhow!("cannot read HEAD: {}", e.message()))?
+            .map_err(|e| {
+                if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound {
+                    anyhow!("the repository has no commits yet: there is no history to check (the first commit, the import, holds council.toml and the process document)")
+                } else {
+                    anyhow!("cannot read HEAD: {}", e.message())
+                }
+            })?
             .id();
         let outside = |c: git2::Oid| match since {
             None => false,
