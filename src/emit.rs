@@ -69,6 +69,8 @@ pub fn human(
                         .annotation(ann),
                 )
             }
+            // A finding about no one file (a commit's date, a shallow clone) names none.
+            None if d.file.is_empty() => Group::with_title(title),
             None => title.element(
                 annotate_snippets::Origin::path(d.file.as_str())
                     .line(d.line)

@@ -508,7 +508,7 @@ pub fn audit_seeded(
         if git.merge_base(s, head) != Some(s) {
             report.diagnostics.push(Diagnostic::file(
                 "history-incomplete",
-                council::FILE,
+                "",
                 format!(
                     "the base {} is not an ancestor of HEAD: only the commits since they parted are judged; commits of the base that HEAD does not hold (dropped by a rewrite, say) are not",
                     s.short()
@@ -530,7 +530,7 @@ pub fn audit_seeded(
             report.diagnostics.push(violation(
                 "commit-time",
                 c,
-                council::FILE,
+                "",
                 format!(
                     "dated {}, before the commit before it on the first-parent line ({}, {}): commit times never go backwards",
                     c.committed.to_rfc3339(),
@@ -545,7 +545,7 @@ pub fn audit_seeded(
             report.diagnostics.push(violation(
                 "commit-time",
                 c,
-                council::FILE,
+                "",
                 format!(
                     "dated {}, in the future (it is now {})",
                     c.committed.to_rfc3339(),
@@ -573,7 +573,7 @@ pub fn audit_seeded(
         if c.shallow_boundary {
             report.diagnostics.push(Diagnostic::file(
                 "history-incomplete",
-                council::FILE,
+                "",
                 format!(
                     "this is a shallow clone: history before commit {} is missing, so its changes could not be verified (git fetch --unshallow)",
                     c.short()
@@ -588,7 +588,7 @@ pub fn audit_seeded(
             report.diagnostics.push(violation(
                 "history-root",
                 c,
-                council::FILE,
+                "",
                 "a commit without parents: only the first commit of the history may bring in files unchecked".into(),
             ));
         }
@@ -602,7 +602,7 @@ pub fn audit_seeded(
                     report.diagnostics.push(violation(
                         "history-root",
                         c,
-                        council::FILE,
+                        "",
                         format!(
                             "a merge that joins an unrelated history ({}): its files were never checked",
                             other.short()
