@@ -178,6 +178,15 @@ fn late_and_early_ballots_are_caught() {
     let (code, text) = audit(&f);
     assert_eq!(code, 1);
     assert!(text.contains(&format!("error[ballot-timing]: commit {late} (Ada Lovelace <ada@example.org>): added votes/lockfile/ada.toml at 2026-12-20T12:00:00Z, after the window closed at 2026-12-15T00:00:00Z")), "{text}");
+    // check --base counts the change as made now, and says so beside the commit's own date.
+    let out = f
+        .council()
+        .env("COUNCIL_NOW", "2026-12-21T00:00:00Z")
+        .args(["check", "--base", "HEAD~1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("added votes/lockfile/ada.toml at 2026-12-21T00:00:00Z (now: check --base counts a change as made when it runs; the commit is dated 2026-12-20T12:00:00Z)"), "{text}");
 
     let g = Fixture::new();
     git_in(g.path(), &["init", "-q"], &[]);

@@ -194,6 +194,20 @@ impl Judge<'_> {
         self.authored_by(who, file, what)
     }
 
+    /// When a change counts as made, `t`, said with why when it is not the commit's own date
+    /// (`check --base` counts changes as made when it runs).
+    fn when(&self, t: DateTime<Utc>) -> String {
+        if t == self.commit.committed.with_timezone(&Utc) {
+            rfc(t)
+        } else {
+            format!(
+                "{} (now: check --base counts a change as made when it runs; the commit is dated {})",
+                rfc(t),
+                rfc(self.commit.committed.with_timezone(&Utc))
+            )
+        }
+    }
+
     /// The change of `path` in this commit, if any.
     fn change(&self, path: &str) -> Option<&Change> {
         self.change_at.get(path).copied()

@@ -207,7 +207,7 @@ fn ballot(j: &mut Judge<'_>, ch: &Change) {
                 &ch.path,
                 format!(
                     "{what} at {}, before voting opened at {}",
-                    rfc(t),
+                    j.when(t),
                     rfc(opened)
                 ),
             );
@@ -217,7 +217,7 @@ fn ballot(j: &mut Judge<'_>, ch: &Change) {
                 &ch.path,
                 format!(
                     "{what} at {}, after the window closed at {}",
-                    rfc(t),
+                    j.when(t),
                     rfc(closes)
                 ),
             );
