@@ -350,7 +350,8 @@ pub fn count(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
     let mut excluded = Vec::new();
     for b in &d.ballots {
         let Some(ballot) = b.ballot.as_ref().filter(|_| !b.malformed) else {
-            excluded.push((b.file.clone(), "the file is malformed".to_owned()));
+            let why = b.malformed_why.as_deref().unwrap_or("it could not be read");
+            excluded.push((b.file.clone(), format!("the file is malformed ({why})")));
             continue;
         };
         if let Some(p) = ballot_problems(d, b).first() {

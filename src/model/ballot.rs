@@ -116,6 +116,8 @@ pub struct BallotFile {
     pub ballot: Option<Ballot>,
     /// The file had errors beyond unknown fields: it is not counted.
     pub malformed: bool,
+    /// Why, at its first such error (`line:column: message`), for the tally to say.
+    pub malformed_why: Option<String>,
 }
 
 impl BallotFile {
@@ -127,7 +129,11 @@ impl BallotFile {
         source: String,
     ) -> (BallotFile, Vec<Diagnostic>) {
         let (ballot, diags) = Ballot::parse(file, &source);
-        let malformed = diags.iter().any(|d| d.rule != "unknown-field");
+        let why = diags
+            .iter()
+            .find(|d| d.rule != "unknown-field")
+            .map(|d| format!("line {}, column {}: {}", d.line, d.column, d.message));
+        let malformed = why.is_some();
         let b = BallotFile {
             file: file.to_owned(),
             decision: decision.to_owned(),
@@ -135,6 +141,7 @@ impl BallotFile {
             source,
             ballot,
             malformed,
+            malformed_why: why,
         };
         (b, diags)
     }
