@@ -154,7 +154,7 @@ pub enum Command {
         /// The decision whose vote to stop
         #[arg(value_name = "DECISION")]
         decision: String,
-        /// Act as this delegate id (default: the delegate with git's user.email)
+        /// Act as this delegate id (default: the delegate with git's author email)
         #[arg(long = "as", value_name = "ID")]
         as_: Option<String>,
         /// Record the change as a git commit, made by `git commit`

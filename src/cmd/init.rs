@@ -42,11 +42,9 @@ fn init_in(
     let council_path = dir.join(council::FILE);
     let process_path = dir.join("proposals").join("0001-decision-process.md");
     let name = name.unwrap_or_else(|| "Our Council".to_owned());
-    let who = git::identity(dir);
-    let author = match (who.name, who.email) {
-        (Some(n), Some(e)) => format!("{n} <{e}>"),
-        (Some(n), None) => n,
-        _ => "The founding members".to_owned(),
+    let author = match git::identity(dir) {
+        Ok(who) => format!("{} <{}>", who.name, who.email),
+        Err(_) => "The founding members".to_owned(),
     };
     let today = ctx.now.date_naive().format("%Y-%m-%d");
     let council_toml = format!(
