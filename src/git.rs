@@ -123,6 +123,28 @@ fn git_cmd(dir: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// Where a repository stands before its files are committed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// `dir` is in no git repository (or git cannot be run).
+    NoRepository,
+    /// A repository without its first commit: the next one is the import.
+    NoCommit,
+    /// A repository with history.
+    Commits,
+}
+
+/// Where the repository holding `dir` stands, as the `git` command sees it.
+pub fn start(dir: &Path) -> Start {
+    if git_cmd(dir, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+        Start::NoRepository
+    } else if git_cmd(dir, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_err() {
+        Start::NoCommit
+    } else {
+        Start::Commits
+    }
+}
+
 /// How `--commit` will sign, as the user's git config says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Signing {
@@ -142,6 +164,8 @@ pub struct Committer {
     /// The email git will author the commit with.
     pub email: String,
     pub signing: Signing,
+    /// The repository has no commit yet: this one would be the import.
+    unborn: bool,
 }
 
 fn config_value(dir: &Path, key: &str) -> Option<String> {
@@ -185,9 +209,32 @@ fn ssh_public_key(dir: &Path, signingkey: &str) -> Option<String> {
 }
 
 impl Committer {
-    /// Checks that a commit can be made in `root`: a repository with a work tree, an identity,
+    /// Checks that a commit can be made in `root`: a repository with a work tree that already
+    /// has its first commit (the import, which council's later commits never are), an identity,
     /// and, where git is set to sign, a signing key that signs.
     pub fn prepare(root: &Path) -> Result<Committer> {
+        let c = Self::prepare_any(root)?;
+        if c.unborn {
+            crate::refuse!(
+                "--commit would make this repository's first commit, and the first commit is the import: the only commit council does not check, so it must bring in the council's founding state (council.toml with its delegates, and the process document Active). A history that starts without council.toml can never pass `council audit`: after the import, only a delegate may change council.toml. Make the import first: once council.toml names the delegates and the process document is Active, `git add council.toml proposals && git commit` (in a new repository, `council init --delegate ... --resolution URL --commit` does it all); then run this again"
+            );
+        }
+        Ok(c)
+    }
+
+    /// As [`Committer::prepare`], for the import itself (`init`): the repository must have no
+    /// commit yet, or this one would be a later commit that brings council.toml in.
+    pub fn prepare_import(root: &Path) -> Result<Committer> {
+        let c = Self::prepare_any(root)?;
+        if !c.unborn {
+            crate::refuse!(
+                "--commit would not make the import: this repository already has commits, and only its first commit may bring in council.toml unchecked, so `council audit` would report this one for good. Leave out --commit, commit the files yourself, and check the history from that commit on (`council audit --since COMMIT`); or start a new repository"
+            );
+        }
+        Ok(c)
+    }
+
+    fn prepare_any(root: &Path) -> Result<Committer> {
         let top = git_cmd(root, &["rev-parse", "--show-toplevel"]).map_err(|_| {
             anyhow!(
                 "--commit needs a git repository, and {} is not inside one (run `git init` first, or leave out --commit)",
@@ -201,6 +248,7 @@ impl Committer {
             .map_err(|e| anyhow!("--commit needs your git identity, and {e}: {advice}"))?;
         ident(root, "GIT_COMMITTER_IDENT")
             .map_err(|e| anyhow!("--commit needs your git identity, and {e}: {advice}"))?;
+        let unborn = start(root) == Start::NoCommit;
         let gpgsign = git_cmd(root, &["config", "--type=bool", "--get", "commit.gpgsign"])
             .map(|s| s.trim() == "true")
             .unwrap_or(false);
@@ -213,6 +261,7 @@ impl Committer {
             workdir,
             email: who.email,
             signing,
+            unborn,
         })
     }
 
