@@ -75,18 +75,10 @@ pub(crate) fn url(s: &str) -> Result<String, String> {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scaffold council.toml and a process document (never overwrites)
-    #[command(after_help = "Example:\n  council init governance --name \"Packaging Council\"")]
-    Init {
-        /// Directory to set up (created if missing; default: the current one)
-        #[arg(value_name = "DIR")]
-        dir: Option<PathBuf>,
-        /// The council's name, written into council.toml (default: the directory's name)
-        #[arg(long, value_name = "NAME")]
-        name: Option<String>,
-        /// Record the new files as a git commit, made by `git commit`
-        #[arg(long)]
-        commit: bool,
-    },
+    #[command(
+        after_help = "Examples:\n  council init governance --name \"Packaging Council\"\n  council init --delegate \"ada Ada Lovelace <ada@example.org>\" --delegate \"grace Grace Hopper <grace@example.org>\" --chair ada --resolution https://discuss.example.org/t/1 --commit"
+    )]
+    Init(cmd::init::Request),
     /// Start a new proposal: next free id, today's date, Draft, the type's sections
     #[command(
         after_help = "Example:\n  council new --title \"A standard lockfile format\" --topic lockfile --author \"Ada Lovelace <ada@example.org>\""
@@ -154,7 +146,7 @@ pub enum Command {
         /// The decision whose vote to stop
         #[arg(value_name = "DECISION")]
         decision: String,
-        /// Act as this delegate id (default: the delegate with git's user.email)
+        /// Act as this delegate id (default: the delegate with git's author email)
         #[arg(long = "as", value_name = "ID")]
         as_: Option<String>,
         /// Record the change as a git commit, made by `git commit`
@@ -372,7 +364,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(ctx: &Ctx, command: Command, overrides: Vec<(Level, String)>) -> anyhow::Result<Exit> {
     let mut out = anstream::stdout().lock();
     match command {
-        Command::Init { dir, name, commit } => cmd::init::run(ctx, &mut out, dir, name, commit),
+        Command::Init(req) => cmd::init::run(ctx, &mut out, req),
         Command::New(req) => cmd::new::run(ctx, &mut out, req),
         Command::List {
             status,

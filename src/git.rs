@@ -5,57 +5,99 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use git2::Repository;
 
-/// The user's git identity (`user.name`, `user.email`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Who git will author a commit as: the name and email of `git var GIT_AUTHOR_IDENT`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Identity {
-    pub name: Option<String>,
-    pub email: Option<String>,
+    pub name: String,
+    pub email: String,
 }
 
-/// git's configuration as the `git` command reads it for `dir`: system (unless
-/// `GIT_CONFIG_NOSYSTEM`), global (`GIT_CONFIG_GLOBAL`, else ~/.gitconfig and the XDG file), and
-/// the repository's own. libgit2 alone ignores those two variables.
-fn config(dir: &Path) -> Option<git2::Config> {
-    use git2::ConfigLevel;
-    let mut cfg = git2::Config::new().ok()?;
-    let add = |cfg: &mut git2::Config, path: PathBuf, level| {
-        if path.is_file() {
-            let _ = cfg.add_file(&path, level, false);
-        }
-    };
-    if std::env::var_os("GIT_CONFIG_NOSYSTEM").is_none()
-        && let Ok(p) = git2::Config::find_system()
-    {
-        add(&mut cfg, p, ConfigLevel::System);
-    }
-    match std::env::var_os("GIT_CONFIG_GLOBAL") {
-        Some(p) => add(&mut cfg, PathBuf::from(p), ConfigLevel::Global),
-        None => {
-            if let Ok(p) = git2::Config::find_xdg() {
-                add(&mut cfg, p, ConfigLevel::XDG);
-            }
-            if let Ok(p) = git2::Config::find_global() {
-                add(&mut cfg, p, ConfigLevel::Global);
-            }
-        }
-    }
-    if let Ok(repo) = Repository::discover(dir) {
-        add(&mut cfg, repo.path().join("config"), ConfigLevel::Local);
-    }
-    Some(cfg)
+/// Runs `git` in `dir` with `args` and `envs`: its output, or why it could not be started.
+fn run_git(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result<std::process::Output> {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| anyhow!("the `git` command could not be started: {e}"))
 }
 
-/// Reads the identity git would use in `dir`.
-pub fn identity(dir: &Path) -> Identity {
-    let Some(config) = config(dir) else {
-        return Identity::default();
+/// `Name <email> 1700000000 +0000`, as `git var` prints an identity: the name and email.
+fn parse_ident(line: &str) -> Option<Identity> {
+    let close = line.rfind('>')?;
+    let open = line[..close].rfind('<')?;
+    let name = line[..open].trim();
+    let email = line[open + 1..close].trim();
+    (!name.is_empty() && !email.is_empty()).then(|| Identity {
+        name: name.to_owned(),
+        email: email.to_owned(),
+    })
+}
+
+/// The identity `git var VAR` (`GIT_AUTHOR_IDENT` or `GIT_COMMITTER_IDENT`) gives in `dir`.
+///
+/// That is exactly the identity `git commit` will use there: it honours `GIT_AUTHOR_NAME` and
+/// `GIT_AUTHOR_EMAIL`, `author.*` and `user.*` from every configuration file, `includeIf`,
+/// `GIT_CONFIG_COUNT` and `-c`, and `EMAIL`. An email git would only make up from the user and
+/// host names (`git commit` warns about one) counts as none: a governance record should not say
+/// `root@localhost` made a change because nobody set an identity. (A name from the system's user
+/// database is taken, as git takes it.)
+fn ident(dir: &Path, var: &str) -> Result<Identity> {
+    let (what, prefix) = if var == "GIT_AUTHOR_IDENT" {
+        ("author", "GIT_AUTHOR")
+    } else {
+        ("committer", "GIT_COMMITTER")
     };
-    let get = |k: &str| config.get_string(k).ok().filter(|s| !s.trim().is_empty());
-    let env = |k: &str| std::env::var(k).ok().filter(|s| !s.trim().is_empty());
-    Identity {
-        name: env("GIT_AUTHOR_NAME").or_else(|| get("user.name")),
-        email: env("GIT_AUTHOR_EMAIL").or_else(|| get("user.email")),
+    let parse = |out: &std::process::Output| {
+        parse_ident(String::from_utf8_lossy(&out.stdout).trim()).ok_or_else(|| {
+            anyhow!(
+                "`git var {var}` printed no name and email: {}",
+                String::from_utf8_lossy(&out.stdout).trim()
+            )
+        })
+    };
+    // Asked without guessing first: the answer when everything is set.
+    let strict = ["-c", "user.useConfigOnly=true", "var", var];
+    let out = run_git(dir, &strict, &[])?;
+    if out.status.success() {
+        return parse(&out);
     }
+    let out = run_git(dir, &["var", var], &[])?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let why = err
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message")
+            .trim();
+        bail!("git has no {what} identity ({why})");
+    }
+    let found = parse(&out)?;
+    // Whether the email was given, not made up: asked again without guessing, the name given
+    // as git found it, and EMAIL (which git takes where no email is configured, and the
+    // question without guessing leaves out) given as the email where it is that email.
+    let name_var = format!("{prefix}_NAME");
+    let email_var = format!("{prefix}_EMAIL");
+    let mut envs = vec![(name_var.as_str(), found.name.as_str())];
+    let from_env = std::env::var("EMAIL").is_ok_and(|e| e.trim() == found.email);
+    if from_env {
+        envs.push((email_var.as_str(), found.email.as_str()));
+    }
+    if run_git(dir, &strict, &envs)?.status.success() {
+        return Ok(found);
+    }
+    bail!(
+        "git has no {what} email set: it would make one up from your user and host names ({})",
+        found.email
+    )
+}
+
+/// Who git will author a commit as in `dir` (see [`ident`]), or why there is nobody.
+pub fn identity(dir: &Path) -> Result<Identity> {
+    ident(dir, "GIT_AUTHOR_IDENT")
 }
 
 /// The git blob id of `bytes` (what `git hash-object` prints), in or outside a repository.
@@ -67,13 +109,8 @@ pub fn blob_id(bytes: &[u8]) -> String {
 
 /// Runs `git` in `dir` with `args`; its standard output, or why it failed.
 fn git_cmd(dir: &Path, args: &[&str]) -> Result<String> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| anyhow!("--commit runs the `git` command, which could not be started: {e}"))?;
+    let out =
+        run_git(dir, args, &[]).map_err(|e| anyhow!("--commit runs the `git` command: {e}"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let err = err.trim();
@@ -84,6 +121,28 @@ fn git_cmd(dir: &Path, args: &[&str]) -> Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Where a repository stands before its files are committed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// `dir` is in no git repository (or git cannot be run).
+    NoRepository,
+    /// A repository without its first commit: the next one is the import.
+    NoCommit,
+    /// A repository with history.
+    Commits,
+}
+
+/// Where the repository holding `dir` stands, as the `git` command sees it.
+pub fn start(dir: &Path) -> Start {
+    if git_cmd(dir, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+        Start::NoRepository
+    } else if git_cmd(dir, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_err() {
+        Start::NoCommit
+    } else {
+        Start::Commits
+    }
 }
 
 /// How `--commit` will sign, as the user's git config says.
@@ -102,8 +161,11 @@ pub enum Signing {
 #[derive(Debug)]
 pub struct Committer {
     workdir: PathBuf,
+    /// The email git will author the commit with.
     pub email: String,
     pub signing: Signing,
+    /// The repository has no commit yet: this one would be the import.
+    unborn: bool,
 }
 
 fn config_value(dir: &Path, key: &str) -> Option<String> {
@@ -147,9 +209,32 @@ fn ssh_public_key(dir: &Path, signingkey: &str) -> Option<String> {
 }
 
 impl Committer {
-    /// Checks that a commit can be made in `root`: a repository with a work tree, an identity,
+    /// Checks that a commit can be made in `root`: a repository with a work tree that already
+    /// has its first commit (the import, which council's later commits never are), an identity,
     /// and, where git is set to sign, a signing key that signs.
     pub fn prepare(root: &Path) -> Result<Committer> {
+        let c = Self::prepare_any(root)?;
+        if c.unborn {
+            crate::refuse!(
+                "--commit would make this repository's first commit, and the first commit is the import: the only commit council does not check, so it must bring in the council's founding state (council.toml with its delegates, and the process document Active). A history that starts without council.toml can never pass `council audit`: after the import, only a delegate may change council.toml. Make the import first: once council.toml names the delegates and the process document is Active, `git add council.toml proposals && git commit` (in a new repository, `council init --delegate ... --resolution URL --commit` does it all); then run this again"
+            );
+        }
+        Ok(c)
+    }
+
+    /// As [`Committer::prepare`], for the import itself (`init`): the repository must have no
+    /// commit yet, or this one would be a later commit that brings council.toml in.
+    pub fn prepare_import(root: &Path) -> Result<Committer> {
+        let c = Self::prepare_any(root)?;
+        if !c.unborn {
+            crate::refuse!(
+                "--commit would not make the import: this repository already has commits, and only its first commit may bring in council.toml unchecked, so `council audit` would report this one for good. Leave out --commit, commit the files yourself, and check the history from that commit on (`council audit --since COMMIT`); or start a new repository"
+            );
+        }
+        Ok(c)
+    }
+
+    fn prepare_any(root: &Path) -> Result<Committer> {
         let top = git_cmd(root, &["rev-parse", "--show-toplevel"]).map_err(|_| {
             anyhow!(
                 "--commit needs a git repository, and {} is not inside one (run `git init` first, or leave out --commit)",
@@ -157,12 +242,13 @@ impl Committer {
             )
         })?;
         let workdir = PathBuf::from(top.trim());
-        let who = identity(root);
-        let (Some(_), Some(email)) = (who.name, who.email) else {
-            bail!(
-                "--commit needs your git identity: set user.name and user.email (git config --global user.email you@example.org)"
-            );
-        };
+        let advice =
+            "set user.name and user.email (git config --global user.email you@example.org)";
+        let who = identity(root)
+            .map_err(|e| anyhow!("--commit needs your git identity, and {e}: {advice}"))?;
+        ident(root, "GIT_COMMITTER_IDENT")
+            .map_err(|e| anyhow!("--commit needs your git identity, and {e}: {advice}"))?;
+        let unborn = start(root) == Start::NoCommit;
         let gpgsign = git_cmd(root, &["config", "--type=bool", "--get", "commit.gpgsign"])
             .map(|s| s.trim() == "true")
             .unwrap_or(false);
@@ -173,8 +259,9 @@ impl Committer {
         };
         Ok(Committer {
             workdir,
-            email,
+            email: who.email,
             signing,
+            unborn,
         })
     }
 

@@ -48,13 +48,14 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
          CLICOLOR_FORCE turns them on even when the output is not a terminal.",
     ),
     (
-        "GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL",
-        "Who you are, before git's user.name and user.email: the delegate acting (vote, open, \
-         cancel) and the default author of new.",
+        "GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, EMAIL",
+        "Who you are is the identity git will author a commit with (git var GIT_AUTHOR_IDENT), \
+         so these count as for git commit: the delegate acting (vote, open, cancel) and the \
+         default author of new.",
     ),
     (
         "GIT_CONFIG_GLOBAL, GIT_CONFIG_NOSYSTEM",
-        "Which git configuration files are read, as for git itself.",
+        "Which git configuration files are read: council asks the git command.",
     ),
     (
         "HOME",

@@ -1034,6 +1034,163 @@ fn commit_records_one_commit_by_the_user() {
     assert!(git(&f, &["status", "--porcelain"]).contains("A  unrelated.txt"));
 }
 
+/// A repository with a vote open on `lockfile` (ada, bob and cy elect), committed as `start`,
+/// and a home folder whose global git configuration names Ada: `HOME/gitconfig`.
+fn voting_git_repo_with_ada_at_home() -> (Fixture, tempfile::TempDir) {
+    let f = Fixture::new();
+    voting(&f, false);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("gitconfig"),
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n",
+    )
+    .unwrap();
+    std::fs::write(
+        f.file("gitconfig"),
+        "[user]\n\tname = Importer\n\temail = import@example.org\n",
+    )
+    .unwrap();
+    git(&f, &["init", "-q"]);
+    git(&f, &["add", "council.toml", "proposals", "decisions"]);
+    git(&f, &["commit", "-qm", "start"]);
+    (f, home)
+}
+
+/// `council` with `home` as HOME and its gitconfig as git's global configuration (never the
+/// machine's), dated inside the vote's window, git's commits too.
+fn council_at_home(f: &Fixture, home: &tempfile::TempDir) -> assert_cmd::Command {
+    let mut c = f.council();
+    c.env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
+        .env("GIT_AUTHOR_DATE", "2026-12-10T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-12-10T12:00:00Z")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .env_remove("GIT_COMMITTER_NAME")
+        .env_remove("GIT_COMMITTER_EMAIL")
+        .env_remove("EMAIL");
+    c
+}
+
+/// Where git's identity comes from a place council used to overlook (`envs` and an extra line of
+/// the global configuration), `vote` acts as the delegate git will author the commit as (bob),
+/// never as the one a partial reading of the configuration gives (ada), and `--commit`'s
+/// pre-check compares the email git will really use.
+fn vote_acts_as_git_authors(f: &Fixture, home: &tempfile::TempDir, envs: &[(&str, &str)]) {
+    let mut ask = council_at_home(f, home);
+    ask.envs(envs.iter().copied())
+        .args(["vote", "lockfile", "approve", "--as", "ada", "--commit"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "--commit would author ada's ballot as bob@example.org (git's author identity), but only ada (ada@example.org) may make it",
+        ));
+    let mut vote = council_at_home(f, home);
+    vote.envs(envs.iter().copied())
+        .args(["vote", "lockfile", "approve"])
+        .assert()
+        .success()
+        .stdout(contains("wrote votes/lockfile/bob.toml"));
+    assert!(!f.file("votes/lockfile/ada.toml").exists());
+    let mut commit = council_at_home(f, home);
+    commit
+        .envs(envs.iter().copied())
+        .args(["vote", "lockfile", "reject", "--commit"])
+        .assert()
+        .success()
+        .stdout(contains("replaced votes/lockfile/bob.toml"))
+        .stdout(contains("committed"));
+    assert_eq!(
+        git(f, &["log", "-1", "--format=%an <%ae>"]),
+        "Bob Builder <bob@example.org>\n"
+    );
+    f.council()
+        .args(["check", "--base", "HEAD~1"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn vote_takes_the_identity_an_include_if_gives() {
+    let (f, home) = voting_git_repo_with_ada_at_home();
+    std::fs::write(
+        home.path().join("bob.gitconfig"),
+        "[user]\n\tname = Bob Builder\n\temail = bob@example.org\n",
+    )
+    .unwrap();
+    let repo = f.path().canonicalize().unwrap();
+    let mut global = std::fs::read_to_string(home.path().join("gitconfig")).unwrap();
+    global.push_str(&format!(
+        "[includeIf \"gitdir:{}/\"]\n\tpath = bob.gitconfig\n",
+        repo.display()
+    ));
+    std::fs::write(home.path().join("gitconfig"), global).unwrap();
+    vote_acts_as_git_authors(&f, &home, &[]);
+}
+
+#[test]
+fn vote_takes_the_identity_git_config_count_gives() {
+    let (f, home) = voting_git_repo_with_ada_at_home();
+    vote_acts_as_git_authors(
+        &f,
+        &home,
+        &[
+            ("GIT_CONFIG_COUNT", "2"),
+            ("GIT_CONFIG_KEY_0", "user.email"),
+            ("GIT_CONFIG_VALUE_0", "bob@example.org"),
+            ("GIT_CONFIG_KEY_1", "user.name"),
+            ("GIT_CONFIG_VALUE_1", "Bob Builder"),
+        ],
+    );
+}
+
+#[test]
+fn vote_takes_the_identity_from_the_environment_and_says_where_it_came_from() {
+    let (f, home) = voting_git_repo_with_ada_at_home();
+    // The EMAIL variable stands in for a user.email that is not set (git commit uses it).
+    std::fs::write(
+        home.path().join("gitconfig"),
+        "[user]\n\tname = Bob Builder\n",
+    )
+    .unwrap();
+    vote_acts_as_git_authors(&f, &home, &[("EMAIL", "bob@example.org")]);
+    // GIT_AUTHOR_EMAIL is not git's user.email: the message says what it is.
+    council_at_home(&f, &home)
+        .env("GIT_AUTHOR_EMAIL", "nobody@example.org")
+        .args(["vote", "lockfile", "approve"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "nobody@example.org (git's author identity) is not the email of any delegate",
+        ));
+    // No identity at all, and no git at all: said as such.
+    std::fs::write(home.path().join("gitconfig"), "").unwrap();
+    council_at_home(&f, &home)
+        .args(["vote", "lockfile", "approve"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot tell who you are"))
+        .stderr(contains("git has no author"));
+    // git commit needs a committer as well: --commit refuses before writing without one.
+    let before = f.read("votes/lockfile/bob.toml");
+    council_at_home(&f, &home)
+        .env("GIT_AUTHOR_NAME", "Bob Builder")
+        .env("GIT_AUTHOR_EMAIL", "bob@example.org")
+        .args(["vote", "lockfile", "approve", "--commit"])
+        .assert()
+        .code(2)
+        .stderr(contains("git has no committer"));
+    assert_eq!(f.read("votes/lockfile/bob.toml"), before);
+    council_at_home(&f, &home)
+        .env("PATH", "")
+        .args(["vote", "lockfile", "approve"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot tell who you are"))
+        .stderr(contains("`git` command could not be started"));
+}
+
 #[test]
 fn commit_outside_git_says_why() {
     let f = Fixture::new();

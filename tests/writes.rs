@@ -449,11 +449,348 @@ fn init_adopts_existing_proposals_and_a_refusal_leaves_nothing() {
     // --commit outside any git repository is refused before anything is written.
     f.council()
         .env("GIT_CEILING_DIRECTORIES", f.path())
-        .args(["init", "fresh", "--commit"])
+        .args([
+            "init",
+            "fresh",
+            "--delegate",
+            "ada Ada Lovelace <ada@example.org>",
+            "--resolution",
+            "https://discuss.example.org/t/1",
+            "--commit",
+        ])
         .assert()
-        .failure();
+        .code(2)
+        .stderr(contains("git init"));
     assert!(
         !f.file("fresh").exists(),
         "the refused init left its folder"
     );
+}
+
+// ---- starting a repository -------------------------------------------------------------------
+
+/// A home folder whose global git configuration (`HOME/gitconfig`) names Ada.
+fn ada_at_home() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("gitconfig"),
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n[init]\n\tdefaultBranch = main\n",
+    )
+    .unwrap();
+    home
+}
+
+/// Runs `script` with `sh -e` in `dir` as a new user would: `council` on the PATH, Ada's git
+/// configuration at `home` (never the machine's), the real clock. Its output, asserted to succeed.
+fn shell(dir: &std::path::Path, home: &tempfile::TempDir, script: &str) -> String {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_council"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = std::env::join_paths(
+        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let out = std::process::Command::new("sh")
+        .args(["-e", "-c", script])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .env_remove("COUNCIL_NOW")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .env_remove("GIT_AUTHOR_DATE")
+        .env_remove("GIT_COMMITTER_NAME")
+        .env_remove("GIT_COMMITTER_EMAIL")
+        .env_remove("GIT_COMMITTER_DATE")
+        .env_remove("EMAIL")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{script}\n---\n{text}");
+    text
+}
+
+/// The commands `init` prints as next steps: its lines indented by two spaces that run
+/// `council`, `git` or `cd`.
+fn suggested(stdout: &str) -> String {
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(str::trim)
+        .filter(|l| ["council ", "git ", "cd "].iter().any(|c| l.starts_with(c)))
+        .collect();
+    assert!(!lines.is_empty(), "init suggests no command:\n{stdout}");
+    lines.join("\n")
+}
+
+/// `council audit` and `council check` pass in `dir`, on the real clock.
+fn audit_and_check_pass(dir: &std::path::Path, home: &tempfile::TempDir) {
+    shell(dir, home, "council audit\ncouncil check");
+}
+
+const FOUNDERS: [&str; 7] = [
+    "--delegate",
+    "ada Ada Lovelace <ada@example.org>",
+    "--delegate",
+    "grace <grace@example.org>",
+    "--chair",
+    "ada",
+    "--resolution",
+];
+
+/// `init --commit` makes the import, so it needs the founding state: without delegates it is
+/// refused, saying why, and nothing is written or committed.
+#[test]
+fn init_commit_needs_the_founding_state() {
+    let home = ada_at_home();
+    let f = Fixture::empty();
+    shell(f.path(), &home, "git init -q");
+    let before = files(f.path());
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
+        .args(["init", "--commit"])
+        .assert()
+        .code(2)
+        .stderr(contains("the first commit is the import"))
+        .stderr(contains("the only commit council does not check"))
+        .stderr(contains("--delegate"));
+    assert!(files(f.path()) == before, "the refused init wrote files");
+    // The options that name the founders are checked too.
+    for (args, message) in [
+        (
+            &[
+                "init",
+                "--delegate",
+                "Ada <ada@example.org>",
+                "--resolution",
+                "https://x.org/1",
+            ][..],
+            "--delegate",
+        ),
+        (
+            &[
+                "init",
+                "--delegate",
+                "ada <not-an-email>",
+                "--resolution",
+                "https://x.org/1",
+            ],
+            "--delegate",
+        ),
+        (
+            &["init", "--delegate", "ada <ada@example.org>"],
+            "--resolution",
+        ),
+        (
+            &[
+                "init",
+                "--delegate",
+                "ada <ada@example.org>",
+                "--resolution",
+                "https://x.org/1",
+                "--chair",
+                "bob",
+            ],
+            "--chair bob",
+        ),
+        (&["init", "--chair", "ada"], "--delegate"),
+    ] {
+        f.council()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(contains(message));
+        assert!(files(f.path()) == before, "{args:?} wrote files");
+    }
+}
+
+/// With its founders named, `init --commit` makes an import that `audit` accepts, with the
+/// process document Active; the steps it prints then run, and the history still passes.
+#[test]
+fn init_with_founders_commits_an_import_that_audits() {
+    let home = ada_at_home();
+    let f = Fixture::empty();
+    shell(f.path(), &home, "git init -q gov");
+    let mut args = FOUNDERS.to_vec();
+    args.extend([
+        "https://discuss.example.org/t/1",
+        "--name",
+        "Packaging Council",
+    ]);
+    let out = shell(
+        f.path(),
+        &home,
+        &format!(
+            "council init gov {} --commit",
+            args.iter()
+                .map(|a| format!("'{a}'"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    );
+    assert!(out.contains("committed"), "{out}");
+    let gov = f.file("gov");
+    let council = std::fs::read_to_string(gov.join("council.toml")).unwrap();
+    for line in [
+        "chair = \"ada\"",
+        "id = \"ada\"\nname = \"Ada Lovelace\"\nemail = \"ada@example.org\"",
+        "id = \"grace\"\nname = \"grace\"\nemail = \"grace@example.org\"",
+    ] {
+        assert!(council.contains(line), "{line} in\n{council}");
+    }
+    let process = std::fs::read_to_string(gov.join("proposals/0001-decision-process.md")).unwrap();
+    assert!(process.contains("status = \"Active\""), "{process}");
+    assert!(
+        process.contains("resolution = \"https://discuss.example.org/t/1\""),
+        "{process}"
+    );
+    audit_and_check_pass(&gov, &home);
+    shell(f.path(), &home, &suggested(&out));
+    audit_and_check_pass(&gov, &home);
+    // A second import is not: the repository has its first commit now.
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
+        .args([
+            "init",
+            "gov/second",
+            "--delegate",
+            "ada <ada@example.org>",
+            "--resolution",
+            "https://x.org/1",
+            "--commit",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("already has commits"));
+    assert!(!gov.join("second").exists());
+}
+
+/// Without --commit, the steps `init` prints with founders make the import by hand.
+#[test]
+fn init_with_founders_prints_steps_that_make_the_import() {
+    let home = ada_at_home();
+    let f = Fixture::empty();
+    let mut args = FOUNDERS.to_vec();
+    args.push("https://discuss.example.org/t/1");
+    let out = shell(
+        f.path(),
+        &home,
+        &format!(
+            "council init {}",
+            args.iter()
+                .map(|a| format!("'{a}'"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    );
+    shell(f.path(), &home, &suggested(&out));
+    audit_and_check_pass(f.path(), &home);
+}
+
+/// A plain `init` writes a draft to edit: its printed steps say what to edit and then run, and
+/// the history they make passes `audit`. `council status` is not among them: it cannot make a
+/// Draft Active.
+#[test]
+fn init_without_founders_prints_steps_that_work() {
+    let home = ada_at_home();
+    let f = Fixture::empty();
+    let out = shell(f.path(), &home, "council init");
+    assert!(!out.contains("council status"), "{out}");
+    assert!(out.contains("[[delegate]]"), "{out}");
+    assert!(out.contains("status = \"Active\""), "{out}");
+    // The edits the steps ask for.
+    let council = f.read("council.toml");
+    f.write(
+        "council.toml",
+        format!("{council}\n[[delegate]]\nid = \"ada\"\nname = \"Ada Lovelace\"\nemail = \"ada@example.org\"\n"),
+    );
+    let process = f.read("proposals/0001-decision-process.md");
+    f.write(
+        "proposals/0001-decision-process.md",
+        process.replacen(
+            "status = \"Draft\"",
+            "status = \"Active\"\ndiscussions-to = \"https://discuss.example.org/t/1\"\nresolution = \"https://discuss.example.org/t/1\"",
+            1,
+        ),
+    );
+    shell(f.path(), &home, &suggested(&out));
+    audit_and_check_pass(f.path(), &home);
+}
+
+/// A later command's --commit in a repository without its first commit would make the import
+/// without council.toml, which no later commit could bring in: refused, before writing.
+#[test]
+fn a_later_commit_waits_for_the_import() {
+    let home = ada_at_home();
+    let f = Fixture::empty();
+    shell(f.path(), &home, "git init -q && council init");
+    let before = files(f.path());
+    f.council()
+        .env("GIT_CONFIG_GLOBAL", home.path().join("gitconfig"))
+        .args(["new", "--title", "first", "--commit"])
+        .assert()
+        .code(1)
+        .stderr(contains("the first commit is the import"))
+        .stderr(contains("Make the import first"));
+    assert!(files(f.path()) == before, "the refused new wrote files");
+    assert!(!shell(f.path(), &home, "git log 2>&1 || true").contains("commit "));
+}
+
+/// README's "Start a new governance repository", run as written: then `audit` and `check` pass.
+#[test]
+fn the_readme_starts_a_repository_that_audits() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = readme
+        .split("\n## Start a new governance repository\n")
+        .nth(1)
+        .expect("README has a section \"Start a new governance repository\"");
+    let script = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("the section has a sh block");
+    let home = ada_at_home();
+    let work = tempfile::tempdir().unwrap();
+    shell(work.path(), &home, script);
+    let gov = work.path().join("governance");
+    assert!(gov.join("council.toml").is_file());
+    audit_and_check_pass(&gov, &home);
+}
+
+/// Proposals written before council are part of the founding state: `init --commit` imports
+/// them with council.toml, so they keep their status (a later commit could add them only as
+/// Drafts).
+#[test]
+fn init_commit_imports_the_proposals_already_there() {
+    let home = ada_at_home();
+    let f = Fixture::empty();
+    f.write("proposals/0002-lockfile.md", common::STANDARDS);
+    let mut args = FOUNDERS.to_vec();
+    args.push("https://discuss.example.org/t/1");
+    shell(
+        f.path(),
+        &home,
+        &format!(
+            "git init -q && council init {} --commit",
+            args.iter()
+                .map(|a| format!("'{a}'"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    );
+    let imported = shell(f.path(), &home, "git show --name-only --format= HEAD");
+    assert_eq!(
+        imported,
+        "council.toml\nproposals/0001-decision-process.md\nproposals/0002-lockfile.md\n"
+    );
+    audit_and_check_pass(f.path(), &home);
 }

@@ -47,7 +47,8 @@ impl Ctx {
     }
 }
 
-/// The delegate acting: `--as ID`, or the one whose email is git's `user.email`.
+/// The delegate acting: `--as ID`, or the one whose email git will author commits with
+/// (`git var GIT_AUTHOR_IDENT`: user.email, or whatever overrides it).
 pub fn acting<'c>(root: &Path, council: &'c Council, as_: Option<&str>) -> Result<&'c Delegate> {
     if let Some(id) = as_ {
         return match council.delegate(id) {
@@ -57,16 +58,16 @@ pub fn acting<'c>(root: &Path, council: &'c Council, as_: Option<&str>) -> Resul
             )),
         };
     }
-    let who = crate::git::identity(root);
-    let Some(email) = who.email else {
-        anyhow::bail!(
-            "cannot tell who you are: set git's user.email to your delegate email, or pass --as ID"
-        );
+    let email = match crate::git::identity(root) {
+        Ok(who) => who.email,
+        Err(e) => anyhow::bail!(
+            "cannot tell who you are: {e}; set git's user.email to your delegate email, or pass --as ID"
+        ),
     };
     match council.delegate_by_email(&email) {
         Some(d) => Ok(d),
         None => refuse!(
-            "{email} (git's user.email) is not the email of any delegate in council.toml; pass --as ID to act as a delegate"
+            "{email} (git's author identity) is not the email of any delegate in council.toml; pass --as ID to act as a delegate"
         ),
     }
 }
@@ -83,7 +84,7 @@ pub fn commit_as(
     use crate::git::Signing;
     if !c.email.eq_ignore_ascii_case(email) {
         refuse!(
-            "--commit would author {what} as {} (git's user.email), but only {who} ({email}) may make it",
+            "--commit would author {what} as {} (git's author identity), but only {who} ({email}) may make it",
             c.email
         );
     }

@@ -24,7 +24,7 @@ pub struct Request {
     /// The topic it competes on: lower-case letters, digits and `-`, not all digits
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
-    /// An author: `Name` or `Name <email>` (repeatable; default: git's user.name and user.email)
+    /// An author: `Name` or `Name <email>` (repeatable; default: git's author identity)
     #[arg(long = "author", value_name = "AUTHOR")]
     pub authors: Vec<String>,
     /// Where the proposal is discussed: an http or https URL
@@ -82,12 +82,10 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         check_topic(t).map_err(|e| anyhow::anyhow!("--topic {t}: {e}"))?;
     }
     let authors = if authors.is_empty() {
-        let who = git::identity(&ctx.dir);
-        match (who.name, who.email) {
-            (Some(n), Some(e)) => vec![format!("{n} <{e}>")],
-            (Some(n), None) => vec![n],
-            _ => bail!(
-                "no author: pass --author \"Name <email>\" or set git's user.name and user.email"
+        match git::identity(&ctx.dir) {
+            Ok(who) => vec![format!("{} <{}>", who.name, who.email)],
+            Err(e) => bail!(
+                "no author: {e}; pass --author \"Name <email>\" or set git's user.name and user.email"
             ),
         }
     } else {

@@ -54,7 +54,7 @@ pub struct Request {
     /// When the window closes: an RFC 3339 time (2026-12-15T12:00:00Z) or a date (the end of that day, UTC)
     #[arg(long, value_name = "WHEN")]
     pub closes: Option<String>,
-    /// Open as this delegate id (default: the delegate with git's user.email)
+    /// Open as this delegate id (default: the delegate with git's author email)
     #[arg(long = "as", value_name = "ID")]
     pub as_: Option<String>,
     /// Record the change as a git commit, made by `git commit`

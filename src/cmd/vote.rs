@@ -29,7 +29,7 @@ pub struct Request {
     /// Declare a conflict of interest: this ballot is not counted, and takes no concerns
     #[arg(long, conflicts_with_all = ["casting", "concerns"])]
     pub recuse: bool,
-    /// Vote as this delegate id (default: the delegate with git's user.email)
+    /// Vote as this delegate id (default: the delegate with git's author email)
     #[arg(long = "as", value_name = "ID")]
     pub as_: Option<String>,
     /// A free-text comment kept in the ballot
