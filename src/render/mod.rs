@@ -48,11 +48,7 @@ pub fn render(root: &Path, repo: &Repo, req: &Request) -> Result<Summary> {
     let theme = templates::Theme::load(root)?;
     let history = history::History::read(root)?;
     let site = model::Site::build(repo, &history, req.now, base_url.clone());
-    let summary = write_site(&out, |sink| templates::render_site(&theme, &site, sink));
-    // Freeing the site's data (a GB for 10,000 proposals) takes most of a second; another
-    // thread does it while the command reports (and exits, which frees it at once).
-    std::thread::spawn(move || drop(site));
-    summary
+    write_site(&out, |sink| templates::render_site(&theme, &site, sink))
 }
 
 /// The base URL, ending in `/`; only http(s).
