@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use minijinja::Value as J;
 use serde_json::{Value, json};
 
@@ -151,6 +151,33 @@ fn bib_escape(s: &str) -> String {
     out
 }
 
+/// A proposal as CSL-JSON cites it.
+#[derive(serde::Serialize)]
+struct Csl<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: String,
+    author: Vec<CslName>,
+    issued: CslDate,
+    number: &'a str,
+    publisher: &'a str,
+    #[serde(rename = "URL")]
+    url: &'a str,
+    status: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct CslName {
+    literal: String,
+}
+
+#[derive(serde::Serialize)]
+struct CslDate {
+    #[serde(rename = "date-parts")]
+    date_parts: [[Option<i32>; 3]; 1],
+}
+
 /// What the pages need to know of each proposal, computed once.
 struct Info<'r> {
     p: &'r Proposal,
@@ -199,12 +226,33 @@ pub struct Site<'r> {
     tallies: HashMap<String, Tally>,
     /// Per proposal: a reference to it (`num`, `title`, `url`), as links show it.
     refs: Vec<J>,
+    /// Each commit git named, as pages show it.
+    commits: HashMap<&'r str, Shown>,
+    /// Each recorded decision, as its proposals' pages and index entries show it.
+    voted: HashMap<&'r str, Voted>,
     /// Per proposal: its summary, for lists and the index.
     list: Vec<J>,
     /// Newest first.
     events: Vec<(DateTime<FixedOffset>, Event)>,
     delegates: Vec<(String, J)>,
     topics: Vec<Topic<'r>>,
+}
+
+/// A commit as pages show it, made once for all the files it changed.
+struct Shown {
+    stamp: J,
+    date: String,
+    iso: String,
+}
+
+/// A decision as its proposals' pages and `index.json` entries show it: all but the outcome,
+/// which is each proposal's own.
+struct Voted {
+    /// Its fields for the templates.
+    fields: Vec<(&'static str, J)>,
+    /// Its JSON, up to the outcome's value and from after it.
+    head: String,
+    tail: String,
 }
 
 /// A topic: its name, page and data, and its proposals.
@@ -327,6 +375,28 @@ impl<'r> Site<'r> {
             .map(|i| map! {"num": &i.num, "title": i.p.title_str(), "url": &i.url})
             .collect();
 
+        // Each commit as pages show it, made once.
+        let mut commits: HashMap<&str, Shown> = HashMap::new();
+        let stamps = hist
+            .files
+            .values()
+            .flat_map(|f| {
+                f.added
+                    .iter()
+                    .chain(&f.modified)
+                    .chain(f.statuses.iter().map(|s| &s.at))
+            })
+            .chain(hist.opened.values())
+            .chain(hist.closed.values())
+            .chain(&hist.head);
+        for s in stamps {
+            commits.entry(s.commit.as_str()).or_insert_with(|| Shown {
+                stamp: stamp(s),
+                date: date(&s.date),
+                iso: iso(&s.date),
+            });
+        }
+
         // A proposal's summary, for lists and the index.
         let summary = |i: &Info<'_>| -> J {
             let p = i.p;
@@ -345,7 +415,7 @@ impl<'r> Site<'r> {
                 "authors": seq(p.authors.iter().map(|a| author_name(&a.value))),
                 "authors_key": p.authors.iter().map(|a| author_name(&a.value).to_lowercase()).collect::<Vec<_>>().join("|"),
                 "created": p.created.as_ref().map(|c| c.value.to_string()),
-                "modified": i.history.and_then(|h| h.modified.as_ref()).map(|s| date(&s.date)),
+                "modified": i.history.and_then(|h| h.modified.as_ref()).map(|s| commits.get(s.commit.as_str()).map_or_else(|| date(&s.date), |c| c.date.clone())),
                 "decision": has_page,
                 "decision_url": has_page.map(decision_url),
                 "decision_state": t.map(|t| t.state.as_str()),
@@ -434,13 +504,70 @@ impl<'r> Site<'r> {
             decisions,
             tallies,
             refs,
+            commits,
+            voted: HashMap::new(),
             list,
             events,
             delegates: Vec::new(),
             topics,
         };
         site.delegates = site.delegate_data();
+        site.voted = site.voted_data();
         site
+    }
+
+    /// Each recorded decision as its proposals show it ([`Voted`]).
+    fn voted_data(&self) -> HashMap<&'r str, Voted> {
+        self.decisions
+            .iter()
+            .filter_map(|d| {
+                let n = d.name.as_str();
+                let t = self.tallies.get(n)?;
+                let rec = *self.records.get(n)?;
+                let closed = rec.closed.as_ref().map(|c| iso(&c.at));
+                let winners = t.count.winner_names();
+                let head = json!({
+                    "name": n, "url": decision_url(n), "state": t.state.as_str(),
+                    "closes": iso(&rec.closes), "closes_date": date(&rec.closes),
+                    "closed": closed, "winners": winners,
+                });
+                let tail = json!({
+                    "options": rec.options.iter().map(|x| self.reference_json(x.id)).collect::<Vec<_>>(),
+                    "missing": t.missing,
+                });
+                let mut head = head.to_string();
+                head.pop();
+                head.push_str(",\"outcome\":");
+                let mut tail = tail.to_string();
+                tail.replace_range(..1, ",");
+                let fields = vec![
+                    ("name", J::from(n)),
+                    ("url", J::from(decision_url(n))),
+                    ("state", J::from(t.state.as_str())),
+                    ("closes", J::from(iso(&rec.closes))),
+                    ("closes_date", J::from(date(&rec.closes))),
+                    ("closed", J::from(closed)),
+                    ("winners", seq(winners)),
+                    ("options", seq(rec.options.iter().map(|x| self.reference(x.id)))),
+                    ("missing", seq(&t.missing)),
+                ];
+                Some((rec.decision.as_str(), Voted { fields, head, tail }))
+            })
+            .collect()
+    }
+
+    /// `s` as pages show it.
+    fn stamp(&self, s: &Stamp) -> J {
+        self.commits
+            .get(s.commit.as_str())
+            .map_or_else(|| stamp(s), |c| c.stamp.clone())
+    }
+
+    /// The date of `s`, as ISO 8601.
+    fn iso(&self, s: &Stamp) -> String {
+        self.commits
+            .get(s.commit.as_str())
+            .map_or_else(|| iso(&s.date), |c| c.iso.clone())
     }
 
     /// A reference to proposal `id`, as links show it: its number, title and page (none for
@@ -479,21 +606,25 @@ impl<'r> Site<'r> {
         self.topics.len()
     }
 
-    /// Proposal `i`'s decision, as its page and `index.json` show it.
-    fn proposal_decision(&self, i: usize) -> Option<Value> {
-        let n = self.infos[i].decision.as_deref()?;
-        let t = self.tallies.get(n)?;
-        let rec = self.records.get(n)?;
-        Some(json!({
-            "name": n, "url": decision_url(n), "state": t.state.as_str(),
-            "closes": iso(&rec.closes), "closes_date": date(&rec.closes),
-            "closed": rec.closed.as_ref().map(|c| iso(&c.at)),
-            "winners": t.count.winner_names(),
+    /// Proposal `i`'s decision, as its page shows it.
+    fn proposal_decision(&self, i: usize) -> Option<J> {
+        let info = &self.infos[i];
+        let v = self.voted.get(info.decision.as_deref()?)?;
+        Some(J::from_iter(v.fields.iter().cloned().chain([(
             // As the index row says: the outcome the record's [closed] holds.
-            "outcome": self.infos[i].outcome,
-            "options": rec.options.iter().map(|x| self.reference_json(x.id)).collect::<Vec<_>>(),
-            "missing": t.missing,
-        }))
+            "outcome",
+            J::from(info.outcome),
+        )])))
+    }
+
+    /// Proposal `i`'s decision, as `index.json` shows it.
+    fn proposal_decision_json(&self, i: usize) -> Option<String> {
+        let info = &self.infos[i];
+        let v = self.voted.get(info.decision.as_deref()?)?;
+        let outcome = info
+            .outcome
+            .map_or_else(|| "null".into(), |o| Value::from(o).to_string());
+        Some(format!("{}{outcome}{}", v.head, v.tail))
     }
 
     /// Proposal `i`'s page.
@@ -504,7 +635,7 @@ impl<'r> Site<'r> {
         let statuses = info.history.map_or_else(Vec::new, |h| {
             h.statuses
                 .iter()
-                .map(|s| map! {"from": s.from.as_deref(), "to": &s.to, "at": stamp(&s.at)})
+                .map(|s| map! {"from": s.from.as_deref(), "to": &s.to, "at": self.stamp(&s.at)})
                 .collect()
         });
         let competing: Vec<J> = p.topic.as_ref().map_or_else(Vec::new, |t| {
@@ -537,18 +668,30 @@ impl<'r> Site<'r> {
             p.status_value().map_or("?", Status::as_str),
             url,
         );
-        let csl = json!([{
-            "id": bib_key, "type": "report",
-            "title": format!("{}: {}", info.num, p.title_str()),
-            "author": p.authors.iter().map(|a| json!({"literal": author_name(&a.value)})).collect::<Vec<_>>(),
-            "issued": {"date-parts": [[p.created.as_ref().map(|c| c.value.format("%Y").to_string().parse::<i32>().unwrap_or(0)),
-                                          p.created.as_ref().map(|c| c.value.format("%m").to_string().parse::<i32>().unwrap_or(0)),
-                                          p.created.as_ref().map(|c| c.value.format("%d").to_string().parse::<i32>().unwrap_or(0))]]},
-            "number": info.num,
-            "publisher": self.repo.council.name,
-            "URL": url,
-            "status": p.status_value().map(Status::as_str),
-        }]);
+        let ymd = p.created.as_ref().map(|c| c.value);
+        let csl = [Csl {
+            id: &bib_key,
+            kind: "report",
+            title: format!("{}: {}", info.num, p.title_str()),
+            author: p
+                .authors
+                .iter()
+                .map(|a| CslName {
+                    literal: author_name(&a.value),
+                })
+                .collect(),
+            issued: CslDate {
+                date_parts: [[
+                    ymd.map(|d| d.year()),
+                    ymd.map(|d| d.month() as i32),
+                    ymd.map(|d| d.day() as i32),
+                ]],
+            },
+            number: &info.num,
+            publisher: &self.repo.council.name,
+            url: &url,
+            status: p.status_value().map(Status::as_str),
+        }];
         let link_field = |v: &Option<crate::model::tomlv::Sp<String>>| {
             v.as_ref()
                 .map(|s| map! {"text": &s.value, "link": web_link(&s.value)})
@@ -565,11 +708,11 @@ impl<'r> Site<'r> {
             "replaces": seq(p.replaces.iter().map(|r| self.reference(r.value))),
             "superseded_by": p.superseded_by.as_ref().map(|s| self.reference(s.value)),
             "replaced_by": seq(p.id_value().and_then(|id| self.replaced_by.get(&id)).into_iter().flatten().map(|&o| self.refs[o].clone())),
-            "decision": J::from_serialize(&d),
+            "decision": d,
             "competing": competing,
             "statuses": statuses,
-            "added": info.history.and_then(|h| h.added.as_ref()).map(stamp),
-            "modified": info.history.and_then(|h| h.modified.as_ref()).map(stamp),
+            "added": info.history.and_then(|h| h.added.as_ref()).map(|s| self.stamp(s)),
+            "modified": info.history.and_then(|h| h.modified.as_ref()).map(|s| self.stamp(s)),
             "toc": seq(info.body.toc.iter().map(|h| map! {"level": h.level, "text": &h.text, "id": &h.id})),
             "body": info.body.html.as_str(),
             "bibtex": bibtex,
@@ -584,8 +727,8 @@ impl<'r> Site<'r> {
         }
     }
 
-    /// Proposal `i`'s entry in `index.json`.
-    pub fn index_entry(&self, i: usize) -> Value {
+    /// Proposal `i`'s entry in `index.json`, written to `out`.
+    pub fn index_entry(&self, i: usize, out: &mut Vec<u8>) -> serde_json::Result<()> {
         let info = &self.infos[i];
         let mut m = crate::cmd::list::fields(info.p);
         // `rules` only where they parse: broken rules are no rules to read.
@@ -597,14 +740,14 @@ impl<'r> Site<'r> {
             "last-modified".into(),
             info.history
                 .and_then(|h| h.modified.as_ref())
-                .map(|s| iso(&s.date))
+                .map(|s| self.iso(s))
                 .into(),
         );
         m.insert(
             "added".into(),
             info.history
                 .and_then(|h| h.added.as_ref())
-                .map(|s| iso(&s.date))
+                .map(|s| self.iso(s))
                 .into(),
         );
         m.insert(
@@ -613,16 +756,28 @@ impl<'r> Site<'r> {
                 .map_or_else(Vec::new, |h| {
                     h.statuses
                         .iter()
-                        .map(|s| json!({"from": s.from, "to": s.to, "date": iso(&s.at.date), "commit": s.at.commit}))
+                        .map(|s| json!({"from": s.from, "to": s.to, "date": self.iso(&s.at), "commit": s.at.commit}))
                         .collect()
                 })
                 .into(),
         );
-        m.insert(
-            "decision".into(),
-            self.proposal_decision(i).unwrap_or(Value::Null),
-        );
-        Value::Object(m)
+        let decision = self.proposal_decision_json(i);
+        if m.contains_key("decision") {
+            // The front matter has a `decision` of its own: it keeps its place.
+            let d = decision.map_or(Ok(Value::Null), |d| serde_json::from_str(&d))?;
+            m.insert("decision".into(), d);
+            return serde_json::to_writer(out, &m);
+        }
+        // Inserted last: written after the rest, from the decision's JSON made once.
+        serde_json::to_writer(&mut *out, &m)?;
+        out.pop();
+        if !m.is_empty() {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"decision\":");
+        out.extend_from_slice(decision.as_deref().unwrap_or("null").as_bytes());
+        out.push(b'}');
+        Ok(())
     }
 
     /// The delegates' pages and data.
@@ -1194,8 +1349,8 @@ impl<'r> Site<'r> {
             "file": &r.file,
             "opened": iso(&r.opened),
             "closes": iso(&r.closes),
-            "opened_commit": hist.opened.get(&d.name).map(stamp),
-            "closed_commit": hist.closed.get(&d.name).map(stamp),
+            "opened_commit": hist.opened.get(&d.name).map(|s| self.stamp(s)),
+            "closed_commit": hist.closed.get(&d.name).map(|s| self.stamp(s)),
             "opened_by": &r.opened_by,
             "chair": r.chair.as_deref(),
             "options": options.clone(),

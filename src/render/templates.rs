@@ -419,7 +419,7 @@ pub fn render_site(theme: &Theme, site: &Site<'_>, sink: &Sink) -> Result<()> {
                     if i > from {
                         part.push(b',');
                     }
-                    serde_json::to_writer(&mut part, &site.index_entry(i))?;
+                    site.index_entry(i, &mut part)?;
                 }
                 Ok(Made::Index(part))
             }
@@ -520,16 +520,25 @@ impl Sink {
     /// Writes the file at `rel` (a `/`-separated path inside the site).
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
         // Into a fresh folder: a file written twice would be two pages at one path, a bug.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+        let create = || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+        };
+        // Its folder is made with the folder's first file.
+        let file = match create() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("cannot create {}", parent.display()))?;
+                }
+                create()
+            }
+            other => other,
+        };
+        file.and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
             .with_context(|| format!("cannot write {}", path.display()))?;
         self.bytes
             .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
