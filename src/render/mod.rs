@@ -48,11 +48,7 @@ pub fn render(root: &Path, repo: &Repo, req: &Request) -> Result<Summary> {
     let theme = templates::Theme::load(root)?;
     let history = history::History::read(root)?;
     let site = model::Site::build(repo, &history, req.now, base_url.clone());
-    let summary = write_site(&out, |sink| templates::render_site(&theme, &site, sink));
-    // Freeing the site's data (a GB for 10,000 proposals) takes most of a second; another
-    // thread does it while the command reports (and exits, which frees it at once).
-    std::thread::spawn(move || drop(site));
-    summary
+    write_site(&out, |sink| templates::render_site(&theme, &site, sink))
 }
 
 /// The base URL, ending in `/`; only http(s).
@@ -190,7 +186,9 @@ fn write_site(out: &Path, fill: impl FnOnce(&templates::Sink) -> Result<()>) -> 
     let old = parent.join(format!(".{name}.council-{pid}.old"));
     let _ = fs::remove_dir_all(&tmp);
     fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    let sink = templates::Sink::new(&tmp);
+    // The site this one replaces: its unchanged files are kept (linked), not written again.
+    let previous = out.join(MARKER).is_file().then_some(out);
+    let sink = templates::Sink::new(&tmp, previous);
     if let Err(e) = fill(&sink) {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use minijinja::{AutoEscape, Environment, Value as J, context};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::model::Site;
+use super::model::{Page, Site};
 
 /// The folder of a governance repository whose files replace the built-in ones.
 pub const THEME_DIR: &str = "theme";
@@ -193,8 +193,142 @@ fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// Renders every file of the site into `sink`.
-pub fn render_site(theme: &Theme, site: &Site, sink: &Sink) -> Result<()> {
+/// The list pages, in the order they are rendered: template, path, title, description.
+const LISTS: [(&str, &str, &str, &str); 8] = [
+    (
+        "index.html",
+        "index.html",
+        "Index of proposals",
+        "Every proposal by status and type, with a filter and full-text search.",
+    ),
+    (
+        "numerical.html",
+        "numerical.html",
+        "Proposals by number",
+        "Every proposal in the order of its number.",
+    ),
+    (
+        "digest.html",
+        "digest.html",
+        "Digest",
+        "What is being voted on, who has yet to vote, open concerns, competing proposals and recent decisions.",
+    ),
+    (
+        "decisions.html",
+        "decisions/index.html",
+        "Decisions",
+        "Every decision with a record.",
+    ),
+    (
+        "delegates.html",
+        "delegates/index.html",
+        "Delegates",
+        "The council's delegates.",
+    ),
+    (
+        "topics.html",
+        "topics/index.html",
+        "Topics",
+        "Topics on which proposals compete.",
+    ),
+    (
+        "search.html",
+        "search.html",
+        "Search",
+        "Full-text search over every proposal, offline.",
+    ),
+    (
+        "404.html",
+        "404.html",
+        "Page not found",
+        "This page does not exist.",
+    ),
+];
+
+/// Which of [`LISTS`] is the list of decisions: made from the decisions' pages, after them.
+const DECISIONS_LIST: usize = 3;
+
+/// Proposals per part of `index.json` (each part is made by one job).
+const INDEX_PART: usize = 500;
+
+/// One piece of the site's work: the pieces are handed out to every core, largest first.
+#[derive(Clone, Copy, Debug)]
+enum Job {
+    /// One of [`LISTS`].
+    List(usize),
+    Search,
+    /// The entries of `index.json` for proposals `from..to`.
+    Index(usize, usize),
+    Feed,
+    Proposal(usize),
+    Decision(usize),
+    Delegate(usize),
+    Topic(usize),
+}
+
+impl Job {
+    /// Where the job stands in the order the site is written in, which says whose failure is
+    /// reported when several fail: the proposals' pages first, as a reader would meet them.
+    fn order(self) -> (u8, usize) {
+        match self {
+            Job::Proposal(i) => (0, i),
+            Job::Decision(k) => (1, k),
+            Job::Delegate(j) => (2, j),
+            Job::Topic(t) => (3, t),
+            Job::List(l) => (4, l),
+            Job::Feed => (5, 0),
+            Job::Index(from, _) => (6, from),
+            Job::Search => (7, 0),
+        }
+    }
+}
+
+/// What a job leaves for the files written last (the rest it writes itself).
+enum Made {
+    Nothing,
+    /// A part of `index.json`: its entries, comma-separated.
+    Index(Vec<u8>),
+    Search(String),
+    /// A decision's row in the list of decisions, and its count as JSON.
+    Decision(J, Vec<u8>),
+}
+
+/// Runs `run` on every job, on every core: each thread takes the next job not yet taken, so
+/// the threads stay busy until the last job. The outputs are in the jobs' order.
+fn run_jobs<R: Send>(jobs: &[Job], run: impl Fn(Job) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Each thread keeps what it made with the job's index; all is put back in order at the end.
+    let index = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&job) = jobs.get(k) else { break };
+            done.push((k, run(job)));
+        }
+        if let Ok(mut all) = index.lock() {
+            all.extend(done);
+        }
+    };
+    std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        work();
+        for h in others {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+    });
+    let mut all = index.into_inner().unwrap_or_else(|e| e.into_inner());
+    all.sort_unstable_by_key(|(k, _)| *k);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Renders every file of the site into `sink`: the pages in parallel, each written as soon as
+/// it is made (its data built then, and dropped with it).
+pub fn render_site(theme: &Theme, site: &Site<'_>, sink: &Sink) -> Result<()> {
     let meta = json!({
         "name": site.name,
         "base_url": site.base_url,
@@ -205,7 +339,7 @@ pub fn render_site(theme: &Theme, site: &Site, sink: &Sink) -> Result<()> {
     let meta = J::from_serialize(&meta);
     let page = |template: &str, path: &str, title: &str, description: &str, data: J| {
         let canonical = site.base_url.as_ref().map(|b| format!("{b}{path}"));
-        theme.render(
+        let html = theme.render(
             template,
             context! {
                 site => meta.clone(),
@@ -216,121 +350,126 @@ pub fn render_site(theme: &Theme, site: &Site, sink: &Sink) -> Result<()> {
                 canonical => canonical,
                 data => data,
             },
-        )
+        )?;
+        sink.put(path, html.as_bytes())
     };
-    // The proposal pages, in parallel: most of the work.
-    let rendered = crate::repo::parallel_map(&site.proposals, |(path, v)| {
-        let title = format!(
-            "{} {}",
-            v["p"]["num"].as_str().unwrap_or(""),
-            v["p"]["title"].as_str().unwrap_or("")
-        );
-        let desc = v["description"].as_str().unwrap_or("");
-        let html = page("proposal.html", path, &title, desc, J::from_serialize(v))?;
-        sink.put(path, html.as_bytes())
-    });
-    rendered.into_iter().collect::<Result<()>>()?;
-    let decisions = crate::repo::parallel_map(&site.decisions, |(path, v)| {
-        let title = format!("Decision {}", v["name"].as_str().unwrap_or(""));
-        let desc = format!(
-            "The record, ballots and count of decision {}: {}.",
-            v["name"].as_str().unwrap_or(""),
-            v["state"].as_str().unwrap_or("")
-        );
-        let html = page("decision.html", path, &title, &desc, J::from_serialize(v))?;
-        sink.put(path, html.as_bytes())
-    });
-    decisions.into_iter().collect::<Result<()>>()?;
-    for (path, v) in &site.delegates {
-        let title = format!("Delegate {}", v["name"].as_str().unwrap_or(""));
-        let html = page(
-            "delegate.html",
-            path,
-            &title,
-            "A delegate's term and ballots.",
-            J::from_serialize(v),
-        )?;
-        sink.put(path, html.as_bytes())?;
-    }
-    for (path, v) in &site.topics {
-        let title = format!("Topic {}", v["name"].as_str().unwrap_or(""));
-        let html = page(
-            "topic.html",
-            path,
-            &title,
-            "The proposals competing on one topic, side by side.",
-            J::from_serialize(v),
-        )?;
-        sink.put(path, html.as_bytes())?;
-    }
-    let lists: [(&str, &str, &str, &str, Value); 8] = [
-        (
-            "index.html",
-            "index.html",
-            "Index of proposals",
-            "Every proposal by status and type, with a filter and full-text search.",
-            json!({"groups": site.groups, "facets": site.facets, "total": site.list.len()}),
-        ),
-        (
-            "numerical.html",
-            "numerical.html",
-            "Proposals by number",
-            "Every proposal in the order of its number.",
-            json!({"rows": site.list}),
-        ),
-        (
-            "digest.html",
-            "digest.html",
-            "Digest",
-            "What is being voted on, who has yet to vote, open concerns, competing proposals and recent decisions.",
-            site.digest.clone(),
-        ),
-        (
-            "decisions.html",
-            "decisions/index.html",
-            "Decisions",
-            "Every decision with a record.",
-            json!({"decisions": site.decisions.iter().map(|(url, v)| json!({"url": url, "name": v["name"], "state": v["state"], "opened": v["opened"], "closes": v["closes"], "closed_at": v["closed_at"], "winners": v["winners"], "options": v["options"]})).collect::<Vec<_>>()}),
-        ),
-        (
-            "delegates.html",
-            "delegates/index.html",
-            "Delegates",
-            "The council's delegates.",
-            json!({"delegates": site.delegates.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()}),
-        ),
-        (
-            "topics.html",
-            "topics/index.html",
-            "Topics",
-            "Topics on which proposals compete.",
-            json!({"topics": site.topics.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()}),
-        ),
-        (
-            "search.html",
-            "search.html",
-            "Search",
-            "Full-text search over every proposal, offline.",
-            json!({}),
-        ),
-        (
-            "404.html",
-            "404.html",
-            "Page not found",
-            "This page does not exist.",
-            json!({}),
-        ),
+    let write = |template: &str, p: Page| page(template, &p.path, &p.title, &p.description, p.data);
+    let list = |l: usize, data: J| {
+        let (template, path, title, desc) = LISTS[l];
+        page(template, path, title, desc, data)
+    };
+
+    // The largest pieces first (the index, the digest, the list of proposals), so that no
+    // core is left with a long one at the end.
+    let mut jobs = vec![
+        Job::List(0),
+        Job::List(2),
+        Job::List(1),
+        Job::List(5),
+        Job::Search,
     ];
-    for (template, path, title, desc, data) in lists {
-        let html = page(template, path, title, desc, J::from_serialize(&data))?;
-        sink.put(path, html.as_bytes())?;
+    let n = site.proposals();
+    jobs.extend(
+        (0..n)
+            .step_by(INDEX_PART)
+            .map(|from| Job::Index(from, (from + INDEX_PART).min(n))),
+    );
+    jobs.extend((0..site.decisions()).map(Job::Decision));
+    jobs.extend((0..site.topics()).map(Job::Topic));
+    jobs.extend((0..site.delegates().len()).map(Job::Delegate));
+    jobs.extend([Job::List(4), Job::List(6), Job::List(7), Job::Feed]);
+    jobs.extend((0..n).map(Job::Proposal));
+    let made = run_jobs(&jobs, |job| -> Result<Made> {
+        match job {
+            Job::Proposal(i) => {
+                write("proposal.html", site.proposal_page(i)).map(|()| Made::Nothing)
+            }
+            Job::Decision(k) => {
+                let (p, row, json) = site.decision_page(k);
+                write("decision.html", p)?;
+                Ok(Made::Decision(row, serde_json::to_vec(&json)?))
+            }
+            Job::Delegate(j) => {
+                write("delegate.html", site.delegate_page(j)).map(|()| Made::Nothing)
+            }
+            Job::Topic(t) => write("topic.html", site.topic_page(t)).map(|()| Made::Nothing),
+            Job::List(l) => {
+                let data = match l {
+                    0 => site.index_data(),
+                    1 => site.numerical_data(),
+                    2 => site.digest_data(),
+                    4 => site.delegates_data(),
+                    5 => site.topics_data(),
+                    _ => super::model::empty(),
+                };
+                list(l, data).map(|()| Made::Nothing)
+            }
+            Job::Feed => {
+                let (events, updated) = site.feed();
+                let feed = theme.render(
+                    "feed.xml",
+                    context! { site => meta.clone(), events => events, updated => updated },
+                )?;
+                sink.put("feed.xml", feed.as_bytes())
+                    .map(|()| Made::Nothing)
+            }
+            Job::Index(from, to) => {
+                let mut part = Vec::new();
+                for i in from..to {
+                    if i > from {
+                        part.push(b',');
+                    }
+                    site.index_entry(i, &mut part)?;
+                }
+                Ok(Made::Index(part))
+            }
+            Job::Search => Ok(Made::Search(site.search_index())),
+        }
+    });
+    // Whose failure is reported when several fail: the first in the order the site is
+    // written in.
+    let failed = jobs
+        .iter()
+        .zip(&made)
+        .filter(|(_, m)| m.is_err())
+        .map(|(j, _)| j.order())
+        .min();
+    let mut index = b"[".to_vec();
+    let mut decisions = b"[".to_vec();
+    let mut rows = Vec::new();
+    let mut search = String::new();
+    let mut error = None;
+    for (j, m) in jobs.iter().zip(made) {
+        match m {
+            Ok(Made::Nothing) => {}
+            Ok(Made::Index(part)) => {
+                if index.len() > 1 {
+                    index.push(b',');
+                }
+                index.extend(part);
+            }
+            Ok(Made::Decision(row, json)) => {
+                if decisions.len() > 1 {
+                    decisions.push(b',');
+                }
+                decisions.extend(json);
+                rows.push(row);
+            }
+            Ok(Made::Search(s)) => search = s,
+            Err(e) if failed == Some(j.order()) => error = Some(e),
+            Err(_) => {}
+        }
     }
-    let feed = theme.render(
-        "feed.xml",
-        context! { site => meta.clone(), events => J::from_serialize(&site.events),
-        updated => site.events.first().and_then(|e| e["iso"].as_str()).unwrap_or(&site.generated) },
-    )?;
-    sink.put("feed.xml", feed.as_bytes())?;
+    index.push(b']');
+    decisions.push(b']');
+    // The list of decisions, from their pages' rows: a failure before it is reported first.
+    if let Some(e) = error.take_if(|_| failed < Some((4, DECISIONS_LIST))) {
+        return Err(e);
+    }
+    list(DECISIONS_LIST, Site::decisions_data(rows))?;
+    if let Some(e) = error {
+        return Err(e);
+    }
     let mut pages: Vec<String> = sink
         .paths
         .lock()
@@ -345,13 +484,13 @@ pub fn render_site(theme: &Theme, site: &Site, sink: &Sink) -> Result<()> {
         context! { site => meta.clone(), pages => pages },
     )?;
     sink.put("sitemap.xml", sitemap.as_bytes())?;
-    sink.put("index.json", &serde_json::to_vec(&site.index_json)?)?;
-    sink.put("decisions.json", &serde_json::to_vec(&site.decisions_json)?)?;
+    sink.put("index.json", &index)?;
+    sink.put("decisions.json", &decisions)?;
     // A script, not JSON: browsers load scripts from file:// where they refuse fetch().
-    let mut search = b"window.COUNCIL_SEARCH=".to_vec();
-    search.extend(script_safe(&serde_json::to_string(&site.search)?).into_bytes());
-    search.extend(b";\n");
-    sink.put("search-index.js", &search)?;
+    let mut script = b"window.COUNCIL_SEARCH=".to_vec();
+    script.extend(script_safe(&search).into_bytes());
+    script.extend(b";\n");
+    sink.put("search-index.js", &script)?;
     for (name, text) in &theme.assets {
         sink.put(name, text.as_bytes())?;
     }
@@ -365,14 +504,39 @@ pub fn render_site(theme: &Theme, site: &Site, sink: &Sink) -> Result<()> {
 /// several threads), counted.
 pub struct Sink {
     dir: std::path::PathBuf,
+    /// The site this render replaces, whose files are kept where they are unchanged.
+    previous: Option<Previous>,
     paths: std::sync::Mutex<Vec<String>>,
     bytes: std::sync::atomic::AtomicU64,
 }
 
+/// The site a render replaces, and what a file of it must be to be kept: a regular file of
+/// ours, linked nowhere else, with the permissions a new file would get.
+struct Previous {
+    dir: std::path::PathBuf,
+    uid: u32,
+    mode: u32,
+}
+
 impl Sink {
-    pub fn new(dir: &Path) -> Sink {
+    /// A sink writing into `dir`, a new empty folder; `previous` is the site it will replace,
+    /// if any: a file that would be written with the bytes it already has there is kept (a
+    /// hard link to it), not written again.
+    pub fn new(dir: &Path, previous: Option<&Path>) -> Sink {
+        use std::os::unix::fs::MetadataExt;
+        // A new file gets the permissions a new folder gets, but execute (both are the
+        // umask's).
+        let previous = previous.and_then(|p| {
+            let m = std::fs::metadata(dir).ok()?;
+            Some(Previous {
+                dir: p.to_path_buf(),
+                uid: m.uid(),
+                mode: m.mode() & 0o666,
+            })
+        });
         Sink {
             dir: dir.to_path_buf(),
+            previous,
             paths: Default::default(),
             bytes: Default::default(),
         }
@@ -381,17 +545,31 @@ impl Sink {
     /// Writes the file at `rel` (a `/`-separated path inside the site).
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+        let write = || -> std::io::Result<()> {
+            if let Some(previous) = &self.previous
+                && previous.keep(&previous.dir.join(rel), &path, bytes)?
+            {
+                return Ok(());
+            }
+            // Into a fresh folder: a file written twice would be two pages at one path, a bug.
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)?;
+            std::io::Write::write_all(&mut f, bytes)
+        };
+        // Its folder is made with the folder's first file.
+        match write() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("cannot create {}", parent.display()))?;
+                }
+                write()
+            }
+            other => other,
         }
-        // Into a fresh folder: a file written twice would be two pages at one path, a bug.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(|| format!("cannot write {}", path.display()))?;
         self.bytes
             .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
         self.paths
@@ -412,11 +590,68 @@ impl Sink {
     }
 }
 
+impl Previous {
+    /// Links `old` (the previous site's file) at `new` if it holds exactly `bytes` and may be
+    /// kept; whether it did. Fails where `new`'s folder is missing (the caller makes it and
+    /// tries again), or where a file linked but found not to be the one read cannot be removed.
+    fn keep(&self, old: &Path, new: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+        use std::io::Read;
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        // Never through a link, and never waiting on a pipe.
+        let Ok(f) = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(old)
+        else {
+            return Ok(false);
+        };
+        let Ok(m) = f.metadata() else {
+            return Ok(false);
+        };
+        if !m.is_file()
+            || m.nlink() != 1
+            || m.uid() != self.uid
+            || m.mode() & 0o7777 != self.mode
+            || m.len() != bytes.len() as u64
+        {
+            return Ok(false);
+        }
+        let mut held = Vec::with_capacity(bytes.len() + 1);
+        if f.take(bytes.len() as u64 + 1)
+            .read_to_end(&mut held)
+            .is_err()
+            || held != bytes
+        {
+            return Ok(false);
+        }
+        match std::fs::hard_link(old, new) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && old.exists() => return Err(e),
+            Err(_) => return Ok(false),
+        }
+        // What was linked must be what was read (not a file put in its place since).
+        match std::fs::symlink_metadata(new) {
+            Ok(n) if n.dev() == m.dev() && n.ino() == m.ino() => Ok(true),
+            _ => {
+                std::fs::remove_file(new)?;
+                Ok(false)
+            }
+        }
+    }
+}
+
 /// JSON made safe inside a script: no `</script>` or HTML comment openers, and no line
 /// separators that old parsers end strings at.
 fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
