@@ -272,7 +272,16 @@ fn pages_show_the_record() {
     assert!(electors.contains("not voted"), "{electors}");
     let verify = texts(&d, "#verify pre").join("\n");
     assert!(verify.contains("council tally lockfile"), "{verify}");
-    assert!(verify.contains("git hash-object proposals/0002-lockfile.md"));
+    // The pinned text is printed by a command that works: it is the file as `open` committed it.
+    let pin = git(
+        f.path(),
+        &["hash-object", "proposals/0002-lockfile.md"],
+        &[],
+    );
+    let line = format!("git cat-file blob {}", pin.trim());
+    assert!(verify.contains(&line), "{verify}");
+    let shown = git(f.path(), &["cat-file", "blob", pin.trim()], &[]);
+    assert_eq!(shown, f.read("proposals/0002-lockfile.md"));
     assert!(
         texts(&d, ".concern")
             .join("")

@@ -62,17 +62,29 @@ pub struct History {
     pub closed: HashMap<String, Stamp>,
     /// HEAD's commit, for the "check it yourself" box.
     pub head: Option<Stamp>,
+    /// The pinned texts (blob ids) that git holds, of those asked for: the "check it yourself"
+    /// box shows a text only where `git cat-file` can print it.
+    pub pinned: std::collections::HashSet<String>,
 }
 
 impl History {
     /// Reads the history of the repository at `root`; an empty history where there is no git
     /// repository (a plain directory renders without dates from git).
-    pub fn read(root: &Path) -> anyhow::Result<History> {
+    pub fn read<'p>(
+        root: &Path,
+        pins: impl IntoIterator<Item = &'p str>,
+    ) -> anyhow::Result<History> {
         let Ok(git) = Git::open(root) else {
             return Ok(History::default());
         };
+        let pinned = pins
+            .into_iter()
+            .filter(|hex| git.parse_id(hex).is_some_and(|id| git.blob(id).is_ok()))
+            .map(str::to_owned)
+            .collect();
         let log = git.first_parent_changes()?;
         let mut h = History {
+            pinned,
             available: true,
             shallow: git.is_shallow(),
             ..History::default()

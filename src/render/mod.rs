@@ -46,7 +46,11 @@ pub fn render(root: &Path, repo: &Repo, req: &Request) -> Result<Summary> {
     let base_url = req.base_url.as_deref().map(check_base_url).transpose()?;
     let out = check_out(root, &req.out)?;
     let theme = templates::Theme::load(root)?;
-    let history = history::History::read(root)?;
+    let pins = repo
+        .records
+        .iter()
+        .flat_map(|r| r.options.iter().map(|o| o.text.as_str()));
+    let history = history::History::read(root, pins)?;
     let site = model::Site::build(repo, &history, req.now, base_url.clone());
     write_site(&out, |sink| templates::render_site(&theme, &site, sink))
 }

@@ -1334,11 +1334,20 @@ impl<'r> Site<'r> {
             "git log --format='%h %an %ad %s' -- {} votes/{}/",
             r.file, d.name
         ));
+        // The pinned text, where git holds it (a record written without it pins a text the
+        // history never had, and the box says so rather than print a command that fails).
         for o in &r.options {
-            commands.push(format!(
-                "git hash-object {}    # the text voted on: {}",
-                o.file, o.text
-            ));
+            commands.push(if hist.pinned.contains(&o.text) {
+                format!(
+                    "git cat-file blob {}    # {} as the record pins it: the text voted on",
+                    o.text, o.file
+                )
+            } else {
+                format!(
+                    "# {}: the pinned text {} is not in this repository's history",
+                    o.file, o.text
+                )
+            });
         }
         commands.push(format!("council tally {}", d.name));
         commands.push(format!("council tally {} --format json", d.name));
