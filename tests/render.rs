@@ -489,64 +489,6 @@ fn the_output_folder_is_never_overwritten_unasked() {
         .stderr(predicates::str::contains("http or https"));
 }
 
-/// A new render keeps the last one's files whose bytes it would write again (the same file,
-/// linked into the new site, not written anew), and writes every other: a page edited since, a
-/// file linked elsewhere too, a symbolic link where a page was.
-#[test]
-fn a_new_render_keeps_the_unchanged_files_of_the_last() {
-    use std::os::unix::fs::MetadataExt;
-    let f = Fixture::new();
-    let render = |out: &str| {
-        f.council()
-            .args(["render", "-q", "--out", out])
-            .assert()
-            .success();
-    };
-    render("site");
-    render("fresh");
-    let inodes = |dir: &str| -> BTreeMap<String, u64> {
-        common::files(&f.file(dir))
-            .into_keys()
-            .map(|rel| {
-                let ino = std::fs::symlink_metadata(f.file(&format!("{dir}/{rel}")))
-                    .unwrap()
-                    .ino();
-                (rel, ino)
-            })
-            .collect()
-    };
-    let before = inodes("site");
-    f.write("site/proposals/0001.html", "edited by hand");
-    std::fs::hard_link(f.file("site/style.css"), f.file("elsewhere.css")).unwrap();
-    std::fs::copy(f.file("site/search.html"), f.file("outside.html")).unwrap();
-    std::fs::remove_file(f.file("site/search.html")).unwrap();
-    std::os::unix::fs::symlink(f.file("outside.html"), f.file("site/search.html")).unwrap();
-    render("site");
-    assert_eq!(
-        common::files(&f.file("site")),
-        common::files(&f.file("fresh"))
-    );
-    let after = inodes("site");
-    assert_eq!(
-        after.keys().collect::<Vec<_>>(),
-        before.keys().collect::<Vec<_>>()
-    );
-    let rewritten = ["proposals/0001.html", "search.html", "style.css"];
-    for (rel, ino) in &after {
-        assert_eq!(
-            *ino == before[rel],
-            !rewritten.contains(&rel.as_str()),
-            "{rel}"
-        );
-        let m = std::fs::symlink_metadata(f.file(&format!("site/{rel}"))).unwrap();
-        assert!(m.is_file() && m.nlink() == 1, "{rel}");
-    }
-    assert_eq!(
-        std::fs::metadata(f.file("elsewhere.css")).unwrap().nlink(),
-        1
-    );
-}
-
 #[test]
 fn a_theme_folder_overrides_templates_and_stylesheet() {
     let f = Fixture::new();

@@ -190,9 +190,7 @@ fn write_site(out: &Path, fill: impl FnOnce(&templates::Sink) -> Result<()>) -> 
     let old = parent.join(format!(".{name}.council-{pid}.old"));
     let _ = fs::remove_dir_all(&tmp);
     fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    // The site this one replaces: its unchanged files are kept (linked), not written again.
-    let previous = out.join(MARKER).is_file().then_some(out);
-    let sink = templates::Sink::new(&tmp, previous);
+    let sink = templates::Sink::new(&tmp);
     if let Err(e) = fill(&sink) {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);

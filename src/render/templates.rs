@@ -504,39 +504,14 @@ pub fn render_site(theme: &Theme, site: &Site<'_>, sink: &Sink) -> Result<()> {
 /// several threads), counted.
 pub struct Sink {
     dir: std::path::PathBuf,
-    /// The site this render replaces, whose files are kept where they are unchanged.
-    previous: Option<Previous>,
     paths: std::sync::Mutex<Vec<String>>,
     bytes: std::sync::atomic::AtomicU64,
 }
 
-/// The site a render replaces, and what a file of it must be to be kept: a regular file of
-/// ours, linked nowhere else, with the permissions a new file would get.
-struct Previous {
-    dir: std::path::PathBuf,
-    uid: u32,
-    mode: u32,
-}
-
 impl Sink {
-    /// A sink writing into `dir`, a new empty folder; `previous` is the site it will replace,
-    /// if any: a file that would be written with the bytes it already has there is kept (a
-    /// hard link to it), not written again.
-    pub fn new(dir: &Path, previous: Option<&Path>) -> Sink {
-        use std::os::unix::fs::MetadataExt;
-        // A new file gets the permissions a new folder gets, but execute (both are the
-        // umask's).
-        let previous = previous.and_then(|p| {
-            let m = std::fs::metadata(dir).ok()?;
-            Some(Previous {
-                dir: p.to_path_buf(),
-                uid: m.uid(),
-                mode: m.mode() & 0o666,
-            })
-        });
+    pub fn new(dir: &Path) -> Sink {
         Sink {
             dir: dir.to_path_buf(),
-            previous,
             paths: Default::default(),
             bytes: Default::default(),
         }
@@ -545,31 +520,26 @@ impl Sink {
     /// Writes the file at `rel` (a `/`-separated path inside the site).
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(rel);
-        let write = || -> std::io::Result<()> {
-            if let Some(previous) = &self.previous
-                && previous.keep(&previous.dir.join(rel), &path, bytes)?
-            {
-                return Ok(());
-            }
-            // Into a fresh folder: a file written twice would be two pages at one path, a bug.
-            let mut f = std::fs::OpenOptions::new()
+        // Into a fresh folder: a file written twice would be two pages at one path, a bug.
+        let create = || {
+            std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .open(&path)?;
-            std::io::Write::write_all(&mut f, bytes)
+                .open(&path)
         };
         // Its folder is made with the folder's first file.
-        match write() {
+        let file = match create() {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)
                         .with_context(|| format!("cannot create {}", parent.display()))?;
                 }
-                write()
+                create()
             }
             other => other,
-        }
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        };
+        file.and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         self.bytes
             .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
         self.paths
@@ -586,56 +556,6 @@ impl Sink {
             pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
             files: paths.len(),
             bytes: self.bytes.load(std::sync::atomic::Ordering::Relaxed),
-        }
-    }
-}
-
-impl Previous {
-    /// Links `old` (the previous site's file) at `new` if it holds exactly `bytes` and may be
-    /// kept; whether it did. Fails where `new`'s folder is missing (the caller makes it and
-    /// tries again), or where a file linked but found not to be the one read cannot be removed.
-    fn keep(&self, old: &Path, new: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-        use std::io::Read;
-        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-        // Never through a link, and never waiting on a pipe.
-        let Ok(f) = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(old)
-        else {
-            return Ok(false);
-        };
-        let Ok(m) = f.metadata() else {
-            return Ok(false);
-        };
-        if !m.is_file()
-            || m.nlink() != 1
-            || m.uid() != self.uid
-            || m.mode() & 0o7777 != self.mode
-            || m.len() != bytes.len() as u64
-        {
-            return Ok(false);
-        }
-        let mut held = Vec::with_capacity(bytes.len() + 1);
-        if f.take(bytes.len() as u64 + 1)
-            .read_to_end(&mut held)
-            .is_err()
-            || held != bytes
-        {
-            return Ok(false);
-        }
-        match std::fs::hard_link(old, new) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && old.exists() => return Err(e),
-            Err(_) => return Ok(false),
-        }
-        // What was linked must be what was read (not a file put in its place since).
-        match std::fs::symlink_metadata(new) {
-            Ok(n) if n.dev() == m.dev() && n.ino() == m.ino() => Ok(true),
-            _ => {
-                std::fs::remove_file(new)?;
-                Ok(false)
-            }
         }
     }
 }
