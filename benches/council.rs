@@ -724,7 +724,7 @@ fn bench_render() {
         run.cpu.as_secs_f64(),
         run.rss
     );
-    // A re-render over the previous site (what a user or CI does next): unchanged files kept.
+    // A re-render over the previous site (what a user or CI does next).
     let again = best_measured(|| {
         let mut c = Command::new(bin);
         c.args(["render", "-q", "--out"])
