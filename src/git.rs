@@ -513,6 +513,30 @@ impl Git {
         Ok(data)
     }
 
+    /// The governed files at `commit`, as additions, except those in the folders under
+    /// `votes/`: each such folder is given instead as its path and tree, to be listed with
+    /// [`Git::list_folder`] when needed (a long history holds thousands of them).
+    pub fn files_deferring_votes(&self, commit: ObjectId) -> Result<(Vec<Change>, Folders)> {
+        let mut out = Vec::new();
+        let mut deferred = Vec::new();
+        let tree = self.root_tree_id(commit)?;
+        self.diff_governed_with(None, tree, &mut out, Some(&mut deferred))?;
+        Ok((out, deferred))
+    }
+
+    /// The files at any depth of the folder `dir` whose tree is `tree`, as additions.
+    pub fn list_folder(&self, dir: &str, tree: ObjectId) -> Result<Vec<Change>> {
+        let mut out = Vec::new();
+        let mut stack: Vec<SubDir> = vec![(dir.to_owned(), None, Some(tree.0))];
+        while let Some((dir, o, n)) = stack.pop() {
+            let (a, b) = (self.raw_opt(o)?, self.raw_opt(n)?);
+            let mut sub = Vec::new();
+            diff_level(&a, &b, &dir, &mut out, &mut sub);
+            stack.extend(sub);
+        }
+        Ok(out)
+    }
+
     /// Compares the governed parts (council.toml, proposals/, decisions/, votes/, at any depth)
     /// of two governance-root trees (either may be absent).
     fn diff_governed(
@@ -520,6 +544,18 @@ impl Git {
         old: Option<git2::Oid>,
         new: Option<git2::Oid>,
         out: &mut Vec<Change>,
+    ) -> Result<()> {
+        self.diff_governed_with(old, new, out, None)
+    }
+
+    /// [`Git::diff_governed`]; with `deferred`, the folders directly under `votes/` that only
+    /// the new tree has are not listed but given there, with their tree.
+    fn diff_governed_with(
+        &self,
+        old: Option<git2::Oid>,
+        new: Option<git2::Oid>,
+        out: &mut Vec<Change>,
+        mut deferred: Option<&mut Folders>,
     ) -> Result<()> {
         if old == new {
             return Ok(());
@@ -539,6 +575,13 @@ impl Git {
             .filter(|(p, _, _)| ROOTS.contains(&p.as_str()))
             .collect();
         while let Some((dir, o, n)) = stack.pop() {
+            if let Some(d) = deferred.as_deref_mut()
+                && o.is_none()
+                && dir.strip_prefix("votes/").is_some_and(|n| !n.contains('/'))
+            {
+                d.extend(n.map(|t| (dir, ObjectId(t))));
+                continue;
+            }
             let (a, b) = (self.raw_opt(o)?, self.raw_opt(n)?);
             let mut sub = Vec::new();
             diff_level(&a, &b, &dir, out, &mut sub);
@@ -937,6 +980,9 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 
 /// A folder to compare further: (its path, old tree, new tree).
 type SubDir = (String, Option<git2::Oid>, Option<git2::Oid>);
+
+/// Folders by path, each with its tree.
+pub type Folders = Vec<(String, ObjectId)>;
 
 /// Compares two raw tree objects one level deep: differing non-tree entries go to `out`, and
 /// folders whose trees differ to `dirs`. Identical stretches are skipped with block compares, so

@@ -1,5 +1,8 @@
 //! The `council` binary: everything lives in the library.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     tune_allocator();
     std::process::exit(council::cli::main_with(std::env::args_os()));

@@ -6,6 +6,7 @@
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
@@ -293,9 +294,10 @@ pub struct Repo {
     pub root: PathBuf,
     pub council: Council,
     /// Sorted by file path (as loaded): [`Repo::proposal_at`] searches it by halves.
-    pub proposals: Vec<Proposal>,
+    /// Shared, so that the history of `check --base` starts from them without a copy.
+    pub proposals: Vec<Arc<Proposal>>,
     /// The decision records that parsed; see `broken_records` for the others.
-    pub records: Vec<Record>,
+    pub records: Vec<Arc<Record>>,
     /// Decisions whose record exists but could not be read or parsed.
     pub broken_records: std::collections::BTreeSet<String>,
     pub ballots: Vec<BallotFile>,
@@ -405,7 +407,7 @@ impl Repo {
         });
         let mut proposals = Vec::with_capacity(parsed.len());
         for (p, d) in parsed {
-            proposals.extend(p);
+            proposals.extend(p.map(Arc::new));
             diagnostics.extend(d);
         }
         debug_assert!(proposals.is_sorted_by(|a, b| a.file <= b.file));
@@ -434,7 +436,7 @@ impl Repo {
         for ((r, d), (_, decision, _)) in parsed.into_iter().zip(&record_files) {
             diagnostics.extend(d);
             match r {
-                Some(r) => records.push(r),
+                Some(r) => records.push(Arc::new(r)),
                 None => {
                     broken_records.insert(decision.clone());
                 }
@@ -559,6 +561,7 @@ impl Repo {
         self.proposals
             .iter()
             .find(|p| p.id.as_ref().is_some_and(|i| i.value == id))
+            .map(|p| &**p)
     }
 
     /// The proposal at `file` (a record names its options by path as well as id).
@@ -566,12 +569,15 @@ impl Repo {
         self.proposals
             .binary_search_by(|p| p.file.as_str().cmp(file))
             .ok()
-            .map(|i| &self.proposals[i])
+            .map(|i| &*self.proposals[i])
     }
 
     /// The decision record of `name`, if it exists and parses.
     pub fn record(&self, name: &str) -> Option<&Record> {
-        self.records.iter().find(|r| r.decision == name)
+        self.records
+            .iter()
+            .find(|r| r.decision == name)
+            .map(|r| &**r)
     }
 
     /// The open decision record that has proposal `id` among its options, if any.
@@ -579,6 +585,7 @@ impl Repo {
         self.records
             .iter()
             .find(|r| !r.is_closed() && r.option(id).is_some())
+            .map(|r| &**r)
     }
 
     /// The process document named by council.toml, if it exists.
@@ -667,23 +674,8 @@ fn load_votes(files: &dyn Files, decisions: Vec<(String, Kind)>) -> Result<Votes
 
 /// Maps `f` over `items` on every available core, keeping order.
 pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().div_ceil(64).max(1));
-    if threads <= 1 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    use rayon::prelude::*;
+    items.par_iter().with_min_len(16).map(&f).collect()
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same directory, then rename.

@@ -35,6 +35,7 @@ pub fn run(
     let mut rows: Vec<&Proposal> = repo
         .proposals
         .iter()
+        .map(|p| &**p)
         .filter(|p| {
             statuses.is_empty()
                 || p.status

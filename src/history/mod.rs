@@ -7,7 +7,7 @@
 //! through [`crate::git`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
@@ -123,7 +123,7 @@ impl Judge<'_> {
     }
 
     /// The record of `name` before the commit, shared (no copy).
-    fn before_record_rc(&self, name: &str) -> Option<Rc<Record>> {
+    fn before_record_shared(&self, name: &str) -> Option<Arc<Record>> {
         match self.before_item(&record::path(name)).map(|i| &i.parsed) {
             Some(Parsed::Record(r)) => r.clone(),
             _ => None,
@@ -573,9 +573,11 @@ pub fn audit_seeded(
     let mut cache = Cache::default();
     match since {
         Some(s) if !commits.is_empty() => {
-            let base = git.diff(None, s)?;
+            // The folders of votes/ are listed only where the range reaches them.
+            let (base, unlisted) = git.files_deferring_votes(s)?;
             cache.seed = seed();
             state.apply(git, &mut cache, &base)?;
+            state.unlisted = unlisted.into_iter().collect();
             state.at = Some(s);
         }
         _ => cache.seed = seed(),
@@ -655,6 +657,10 @@ pub fn audit_seeded(
         state.move_to(git, &mut cache, first)?;
         let old = state.apply(git, &mut cache, &changes)?;
         state.at = Some(c.id);
+        // The rows of a record read its ballots.
+        for ch in &changes {
+            state.list_votes(git, &mut cache, &ch.path)?;
+        }
         report.files += changes.len();
         let time = match now {
             Some(n) => Some(n.max(c.committed.with_timezone(&Utc))),

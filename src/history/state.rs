@@ -12,9 +12,9 @@ pub(super) struct Item {
 
 #[derive(Clone, Debug)]
 pub(super) enum Parsed {
-    Council(Option<Rc<Council>>),
-    Proposal(Option<Rc<Proposal>>),
-    Record(Option<Rc<Record>>),
+    Council(Option<Arc<Council>>),
+    Proposal(Option<Arc<Proposal>>),
+    Record(Option<Arc<Record>>),
     Other,
 }
 
@@ -27,6 +27,9 @@ pub(super) struct State {
     pub(super) named_by: HashMap<String, BTreeSet<String>>,
     /// Proposal id → the paths of the proposals with that id.
     pub(super) by_id: HashMap<u32, BTreeSet<String>>,
+    /// Folders `votes/D` not listed in `files` yet, with their tree at `at`: listed (by
+    /// [`State::list_votes`]) before anything reads or changes them.
+    pub(super) unlisted: HashMap<String, ObjectId>,
 }
 
 impl State {
@@ -84,9 +87,36 @@ impl State {
         }
     }
 
-    /// The files in `votes/D/`: (path, entry).
+    /// The files in `votes/D/`: (path, entry). The folder must be listed ([`State::list_votes`]).
     pub(super) fn votes(&self, name: &str) -> impl Iterator<Item = (&String, &Item)> {
-        under(&self.files, &format!("votes/{name}"))
+        let dir = format!("votes/{name}");
+        debug_assert!(!self.unlisted.contains_key(&dir), "{dir} read unlisted");
+        under(&self.files, &dir)
+    }
+
+    /// Lists the folder `votes/D` holding `path` (a file at any depth in it, or its record
+    /// `decisions/D.toml`), if it was left unlisted.
+    pub(super) fn list_votes(&mut self, git: &Git, cache: &mut Cache, path: &str) -> Result<()> {
+        if self.unlisted.is_empty() {
+            return Ok(());
+        }
+        let dir = match (path.strip_prefix("votes/"), record_name(path)) {
+            (Some(rest), _) => match rest.split_once('/') {
+                Some((d, _)) => format!("votes/{d}"),
+                None => return Ok(()),
+            },
+            (None, Some(d)) => format!("votes/{d}"),
+            (None, None) => return Ok(()),
+        };
+        if let Some(tree) = self.unlisted.remove(&dir) {
+            for ch in git.list_folder(&dir, tree)? {
+                if let Some(e) = ch.new {
+                    let item = cache.item(git, &ch.path, e)?;
+                    self.files.insert(ch.path, item);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -104,8 +134,8 @@ pub(super) struct Cache {
 /// it is what history would have made of that blob.
 #[derive(Default)]
 pub struct Seed {
-    proposals: HashMap<(ObjectId, String), Proposal>,
-    records: HashMap<ObjectId, Record>,
+    proposals: HashMap<(ObjectId, String), Arc<Proposal>>,
+    records: HashMap<ObjectId, Arc<Record>>,
     council: Option<(ObjectId, Council)>,
 }
 
@@ -113,18 +143,18 @@ impl Seed {
     /// The proposals, records and council.toml `repo` loaded, keyed by their blob ids.
     pub fn of(repo: &crate::repo::Repo) -> Seed {
         let id = |text: &str| ObjectId::of_blob(text.as_bytes());
-        // Hashing is most of the work: on every core.
-        let ids = crate::repo::parallel_map(&repo.proposals, |p| id(&p.source));
-        let proposals = repo
-            .proposals
-            .iter()
-            .zip(ids)
-            .filter_map(|(p, i)| Some(((i?, p.file.clone()), p.clone())))
+        // Hashing is most of the work: on every core. The entries share the parses (no copy).
+        let texts: Vec<&str> = (repo.proposals.iter().map(|p| p.source.as_str()))
+            .chain(repo.records.iter().map(|r| r.source.as_str()))
             .collect();
-        let records = repo
-            .records
-            .iter()
-            .filter_map(|r| Some((id(&r.source)?, r.clone())))
+        let mut ids = crate::repo::parallel_map(&texts, |t| id(t)).into_iter();
+        let proposals = (repo.proposals.iter())
+            .zip(ids.by_ref())
+            .filter_map(|(p, i)| Some(((i?, p.file.clone()), Arc::clone(p))))
+            .collect();
+        let records = (repo.records.iter())
+            .zip(ids)
+            .filter_map(|(r, i)| Some((i?, Arc::clone(r))))
             .collect();
         let council = id(&repo.council.source).map(|i| (i, repo.council.clone()));
         Seed {
@@ -206,14 +236,14 @@ impl Cache {
                 .seed
                 .proposals
                 .remove(&(entry.id, path.to_owned()))
-                .map(|p| Parsed::Proposal(Some(Rc::new(p)))),
+                .map(|p| Parsed::Proposal(Some(p))),
             FileKind::Record => self
                 .seed
                 .records
                 .remove(&entry.id)
-                .map(|r| Parsed::Record(Some(Rc::new(r)))),
+                .map(|r| Parsed::Record(Some(r))),
             FileKind::Council => match self.seed.council.take() {
-                Some((id, c)) if id == entry.id => Some(Parsed::Council(Some(Rc::new(c)))),
+                Some((id, c)) if id == entry.id => Some(Parsed::Council(Some(Arc::new(c)))),
                 other => {
                     self.seed.council = other;
                     None
@@ -230,15 +260,15 @@ impl Cache {
         let parsed = match kind {
             FileKind::Council => Parsed::Council(
                 text.and_then(|t| Council::parse(t).ok())
-                    .map(|(c, _)| Rc::new(c)),
+                    .map(|(c, _)| Arc::new(c)),
             ),
             FileKind::Proposal => Parsed::Proposal(
                 text.and_then(|t| Proposal::parse_front_matter(path, t))
-                    .map(Rc::new),
+                    .map(Arc::new),
             ),
             FileKind::Record => Parsed::Record(text.and_then(|t| {
                 let name = record_name(path).unwrap_or_default();
-                Record::parse(path, name, t).0.map(Rc::new)
+                Record::parse(path, name, t).0.map(Arc::new)
             })),
         };
         // Proposals are parsed with their path; a blob at another path is parsed again.
@@ -259,6 +289,7 @@ impl State {
     ) -> Result<HashMap<String, Option<Item>>> {
         let mut old = HashMap::with_capacity(changes.len());
         for ch in changes {
+            self.list_votes(git, cache, &ch.path)?;
             let prev = self.files.remove(&ch.path);
             if let Some(p) = &prev {
                 self.index(&ch.path, p, false);

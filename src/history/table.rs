@@ -120,9 +120,9 @@ const LATE: Duration = Duration::days(1);
 /// The open record that a change to a ballot or casting vote of decision `name` answers to.
 /// `None` when there is none, after reporting it; or, without a report, when the change is the
 /// removal of a cancelled vote's files, which the record's removal row judges.
-fn open_record_for(j: &mut Judge<'_>, ch: &Change, name: &str) -> Option<Rc<Record>> {
+fn open_record_for(j: &mut Judge<'_>, ch: &Change, name: &str) -> Option<Arc<Record>> {
     let v = verb(ch);
-    let before = j.before_record_rc(name);
+    let before = j.before_record_shared(name);
     let cancelled = j
         .change(&record::path(name))
         .is_some_and(|c| c.new.is_none());
@@ -145,7 +145,7 @@ fn open_record_for(j: &mut Judge<'_>, ch: &Change, name: &str) -> Option<Rc<Reco
         // A branch that opened the vote and voted on it, merged whole: its ballots answer to
         // the record the same merge brings (itself judged against the state before the merge).
         None if j.covered && j.covered_paths.contains(&record::path(name)) => {
-            j.after.record(name).map(|r| Rc::new(r.clone()))
+            j.after.record(name).map(|r| Arc::new(r.clone()))
         }
         None => {
             j.report(

@@ -38,11 +38,16 @@ pub fn check(repo: &Repo, now: DateTime<Utc>) -> Vec<Diagnostic> {
 
 fn cross_file(repo: &Repo, out: &mut Vec<Diagnostic>) {
     // A proposal not in a closed decision that names its topic can never be voted on under it.
+    let mut records: HashMap<&str, &crate::model::record::Record> = HashMap::new();
+    for r in &repo.records {
+        // The first of two with one name, as `Repo::record` finds it.
+        records.entry(r.decision.as_str()).or_insert(r);
+    }
     for p in &repo.proposals {
         let (Some(topic), Some(id)) = (&p.topic, &p.id) else {
             continue;
         };
-        if let Some(r) = repo.record(&topic.value)
+        if let Some(r) = records.get(topic.value.as_str())
             && let Some(closed) = &r.closed
             && r.option(id.value).is_none()
         {
@@ -213,186 +218,10 @@ fn at_option(
 }
 
 fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
-    for d in decision::decisions(repo) {
-        for b in &d.ballots {
-            if !b.malformed {
-                out.extend(decision::ballot_problems(&d, b));
-            }
-            if d.record.is_some_and(|r| !r.is_closed()) {
-                out.extend(term_ended(repo, b));
-            }
-        }
-        let Some(record) = d.record else {
-            if let Some(c) = d.casting {
-                out.push(Diagnostic::file(
-                    "casting-vote",
-                    &c.file,
-                    format!(
-                        "decision `{}` has no record: there is nothing to settle",
-                        d.name
-                    ),
-                ));
-            }
-            continue;
-        };
-        for o in &record.options {
-            let Some(p) = repo.proposal_at(&o.file).or_else(|| repo.proposal(o.id)) else {
-                out.push(at_option(
-                    record,
-                    o,
-                    "invalid-record",
-                    format!(
-                        "option {} names proposal {}, which is not in proposals/: a proposal a record names is never deleted",
-                        o.name(),
-                        o.id
-                    ),
-                ));
-                continue;
-            };
-            if p.file != o.file {
-                out.push(at_option(
-                    record,
-                    o,
-                    "invalid-record",
-                    format!(
-                        "option {} is {} in the record, but proposal {} is now {}: a proposal a record names is never renamed",
-                        o.name(),
-                        o.file,
-                        o.id,
-                        p.file
-                    ),
-                ));
-            }
-            let status = p.status_value();
-            let status_span = p.status.as_ref().map_or(0..0, |s| s.span.clone());
-            match &record.closed {
-                None => {
-                    if status != Some(Status::Voting) {
-                        out.push(Diagnostic::at(
-                            "voting-record",
-                            &p.file,
-                            &p.source,
-                            status_span,
-                            format!(
-                                "{} is an option of the open vote in {}, so it is in Voting; only `council close` or `council cancel {}` moves it",
-                                p.file, record.file, d.name
-                            ),
-                        ));
-                    }
-                    let blob = crate::git::blob_id(p.source.as_bytes());
-                    if blob != o.text {
-                        let message = format!(
-                            "{} changed while in Voting: {} pins the text {} and the file is now {blob}; restore it (git cat-file blob {} > {}) or cancel the vote (council cancel {})",
-                            p.file, record.file, o.text, o.text, p.file, d.name
-                        );
-                        out.push(match repo.pinned.get(&o.text) {
-                            Some(old) => {
-                                let (line, column) = crate::diag::first_difference(old, &p.source);
-                                Diagnostic::at_line(
-                                    "frozen-text",
-                                    &p.file,
-                                    &p.source,
-                                    line,
-                                    column,
-                                    message,
-                                )
-                            }
-                            None => Diagnostic::file("frozen-text", &p.file, message),
-                        });
-                    }
-                }
-                Some(closed) => {
-                    let expected = closed.outcome.get(&o.name()).copied();
-                    let agrees = match (status, expected) {
-                        (Some(s), Some(e)) if s == e => true,
-                        (Some(s), Some(Status::Accepted)) => {
-                            matches!(s, Status::Final | Status::Active | Status::Superseded)
-                        }
-                        _ => false,
-                    };
-                    if !agrees {
-                        out.push(Diagnostic::at(
-                            "status-tally",
-                            &p.file,
-                            &p.source,
-                            status_span,
-                            format!(
-                                "status is {} but {} decided {}",
-                                status.map_or("missing".into(), |s| s.to_string()),
-                                record.file,
-                                expected.map_or("nothing for it".into(), |e| e.to_string())
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        let t = decision::count(
-            &d,
-            record
-                .closed
-                .as_ref()
-                .map_or(now, |c| c.at.with_timezone(&Utc)),
-        );
-        if let Some(closed) = &record.closed
-            && !t.agrees_with(closed)
-        {
-            let span = record.closed_span.clone().unwrap_or(0..0);
-            out.push(Diagnostic::at(
-                "status-tally",
-                &record.file,
-                &record.source,
-                span,
-                format!(
-                    "[closed] says {} (winners {}) but the count of the record over its ballots at {} says {} (winners {}); run `council tally {}`",
-                    closed.state.as_str(),
-                    closed.winners.join(", "),
-                    closed.at.to_rfc3339(),
-                    t.state.as_str(),
-                    t.count.winner_names().join(", "),
-                    d.name
-                ),
-            ));
-        }
-        if let Some(c) = d.casting
-            && let Some(w) = &c.winner
-        {
-            let tied = t.count.winner_names();
-            let problem = if record.chair.is_none() {
-                Some(format!(
-                    "{} names no chair, so there is no casting vote",
-                    record.file
-                ))
-            } else if let Some(chair) = record.chair.as_ref().filter(|c| t.recused.contains(c)) {
-                Some(format!(
-                    "the chair ({chair}) recused from decision `{}`, so their casting vote does not count: a tie stays a tie (the chair may cancel the vote and open it again)",
-                    d.name
-                ))
-            } else if tied.len() < 2 {
-                Some(format!(
-                    "decision `{}` is not tied: a casting vote only settles a tie",
-                    d.name
-                ))
-            } else if !tied.contains(&w.value) {
-                Some(format!(
-                    "`{}` is not one of the tied options ({})",
-                    w.value,
-                    tied.join(", ")
-                ))
-            } else {
-                None
-            };
-            if let Some(msg) = problem {
-                out.push(Diagnostic::at(
-                    "casting-vote",
-                    &c.file,
-                    &c.source,
-                    w.span.clone(),
-                    msg,
-                ));
-            }
-        }
-    }
+    // Each decision on its own: a long history holds thousands.
+    let decisions = decision::decisions(repo);
+    let found = crate::repo::parallel_map(&decisions, |d| decision_problems(repo, d, now));
+    out.extend(found.into_iter().flatten());
     for p in &repo.proposals {
         let (Some(st), Some(id)) = (&p.status, &p.id) else {
             continue;
@@ -412,6 +241,194 @@ fn ballots(repo: &Repo, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// The problems of one decision's record and ballots, and of its options' statuses.
+fn decision_problems(
+    repo: &Repo,
+    d: &decision::Decision<'_>,
+    now: DateTime<Utc>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for b in &d.ballots {
+        if !b.malformed {
+            out.extend(decision::ballot_problems(d, b));
+        }
+        if d.record.is_some_and(|r| !r.is_closed()) {
+            out.extend(term_ended(repo, b));
+        }
+    }
+    let Some(record) = d.record else {
+        if let Some(c) = d.casting {
+            out.push(Diagnostic::file(
+                "casting-vote",
+                &c.file,
+                format!(
+                    "decision `{}` has no record: there is nothing to settle",
+                    d.name
+                ),
+            ));
+        }
+        return out;
+    };
+    for o in &record.options {
+        let Some(p) = repo.proposal_at(&o.file).or_else(|| repo.proposal(o.id)) else {
+            out.push(at_option(
+                record,
+                o,
+                "invalid-record",
+                format!(
+                    "option {} names proposal {}, which is not in proposals/: a proposal a record names is never deleted",
+                    o.name(),
+                    o.id
+                ),
+            ));
+            continue;
+        };
+        if p.file != o.file {
+            out.push(at_option(
+                record,
+                o,
+                "invalid-record",
+                format!(
+                    "option {} is {} in the record, but proposal {} is now {}: a proposal a record names is never renamed",
+                    o.name(),
+                    o.file,
+                    o.id,
+                    p.file
+                ),
+            ));
+        }
+        let status = p.status_value();
+        let status_span = p.status.as_ref().map_or(0..0, |s| s.span.clone());
+        match &record.closed {
+            None => {
+                if status != Some(Status::Voting) {
+                    out.push(Diagnostic::at(
+                        "voting-record",
+                        &p.file,
+                        &p.source,
+                        status_span,
+                        format!(
+                            "{} is an option of the open vote in {}, so it is in Voting; only `council close` or `council cancel {}` moves it",
+                            p.file, record.file, d.name
+                        ),
+                    ));
+                }
+                let blob = crate::git::blob_id(p.source.as_bytes());
+                if blob != o.text {
+                    let message = format!(
+                        "{} changed while in Voting: {} pins the text {} and the file is now {blob}; restore it (git cat-file blob {} > {}) or cancel the vote (council cancel {})",
+                        p.file, record.file, o.text, o.text, p.file, d.name
+                    );
+                    out.push(match repo.pinned.get(&o.text) {
+                        Some(old) => {
+                            let (line, column) = crate::diag::first_difference(old, &p.source);
+                            Diagnostic::at_line(
+                                "frozen-text",
+                                &p.file,
+                                &p.source,
+                                line,
+                                column,
+                                message,
+                            )
+                        }
+                        None => Diagnostic::file("frozen-text", &p.file, message),
+                    });
+                }
+            }
+            Some(closed) => {
+                let expected = closed.outcome.get(&o.name()).copied();
+                let agrees = match (status, expected) {
+                    (Some(s), Some(e)) if s == e => true,
+                    (Some(s), Some(Status::Accepted)) => {
+                        matches!(s, Status::Final | Status::Active | Status::Superseded)
+                    }
+                    _ => false,
+                };
+                if !agrees {
+                    out.push(Diagnostic::at(
+                        "status-tally",
+                        &p.file,
+                        &p.source,
+                        status_span,
+                        format!(
+                            "status is {} but {} decided {}",
+                            status.map_or("missing".into(), |s| s.to_string()),
+                            record.file,
+                            expected.map_or("nothing for it".into(), |e| e.to_string())
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let t = decision::count(
+        d,
+        record
+            .closed
+            .as_ref()
+            .map_or(now, |c| c.at.with_timezone(&Utc)),
+    );
+    if let Some(closed) = &record.closed
+        && !t.agrees_with(closed)
+    {
+        let span = record.closed_span.clone().unwrap_or(0..0);
+        out.push(Diagnostic::at(
+            "status-tally",
+            &record.file,
+            &record.source,
+            span,
+            format!(
+                "[closed] says {} (winners {}) but the count of the record over its ballots at {} says {} (winners {}); run `council tally {}`",
+                closed.state.as_str(),
+                closed.winners.join(", "),
+                closed.at.to_rfc3339(),
+                t.state.as_str(),
+                t.count.winner_names().join(", "),
+                d.name
+            ),
+        ));
+    }
+    if let Some(c) = d.casting
+        && let Some(w) = &c.winner
+    {
+        let tied = t.count.winner_names();
+        let problem = if record.chair.is_none() {
+            Some(format!(
+                "{} names no chair, so there is no casting vote",
+                record.file
+            ))
+        } else if let Some(chair) = record.chair.as_ref().filter(|c| t.recused.contains(c)) {
+            Some(format!(
+                "the chair ({chair}) recused from decision `{}`, so their casting vote does not count: a tie stays a tie (the chair may cancel the vote and open it again)",
+                d.name
+            ))
+        } else if tied.len() < 2 {
+            Some(format!(
+                "decision `{}` is not tied: a casting vote only settles a tie",
+                d.name
+            ))
+        } else if !tied.contains(&w.value) {
+            Some(format!(
+                "`{}` is not one of the tied options ({})",
+                w.value,
+                tied.join(", ")
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            out.push(Diagnostic::at(
+                "casting-vote",
+                &c.file,
+                &c.source,
+                w.span.clone(),
+                msg,
+            ));
+        }
+    }
+    out
 }
 
 /// A ballot of an open vote cast on a day its delegate's term in council.toml does not cover.

@@ -273,7 +273,7 @@ impl<'r> Site<'r> {
         // Page paths: by id (`0002.html`); a second file taking an id gets a page by its file
         // name, marked apart (`file-0002-x.html`) so that it never takes another id's page.
         let mut taken = BTreeSet::new();
-        let mut proposals: Vec<&Proposal> = repo.proposals.iter().collect();
+        let mut proposals: Vec<&Proposal> = repo.proposals.iter().map(|p| &**p).collect();
         proposals.sort_by_key(|p| (p.id_value(), p.file.clone()));
         let urls: Vec<String> = proposals
             .iter()
@@ -304,13 +304,13 @@ impl<'r> Site<'r> {
         let record_of: HashMap<u32, &Record> = repo
             .records
             .iter()
-            .flat_map(|r| r.options.iter().map(move |o| (o.id, r)))
+            .flat_map(|r| r.options.iter().map(move |o| (o.id, &**r)))
             .collect();
         let records: HashMap<&str, &Record> = repo
             .records
             .iter()
             .rev()
-            .map(|r| (r.decision.as_str(), r))
+            .map(|r| (r.decision.as_str(), &**r))
             .collect();
         // Every decision with a record.
         let decisions: Vec<Decision<'_>> = decision::decisions(repo)
