@@ -771,6 +771,54 @@ fn open_vote_tally_close() {
         .assert()
         .success()
         .stdout(contains("(recorded)"));
+    let v = common::json(f.council().args(["tally", "lockfile", "--format", "json"]));
+    assert_eq!(v[0]["closed"]["recount_agrees"], true, "{v}");
+    assert_eq!(v[0]["closed"]["recount"], serde_json::Value::Null, "{v}");
+    // A ballot put in after closing (which check reports) never changes what tally says was
+    // decided: the record's [closed] is the result, and the recount is shown beside it.
+    let recusal = f.read("votes/lockfile/cy.toml");
+    f.write(
+        "votes/lockfile/cy.toml",
+        "ranking = [\"0003\", \"0002\", \"none\"]\ncast = 2026-12-10T12:00:00Z\n",
+    );
+    let out = f.council().args(["tally", "lockfile"]).output().unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("decision lockfile: decided: 0002 wins (closed at 2026-12-10T12:00:00+00:00, as recorded); the ballots now in votes/lockfile/ count differently: tie between 0002, 0003"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "outcome: 0002 Accepted, 0003 Rejected (recorded; not what the ballots now count)"
+        ),
+        "{text}"
+    );
+    let v = common::json(f.council().args(["tally", "lockfile", "--format", "json"]));
+    assert_eq!(
+        (
+            &v[0]["state"],
+            &v[0]["winners"],
+            &v[0]["closed"]["recount_agrees"]
+        ),
+        (
+            &serde_json::json!("decided"),
+            &serde_json::json!(["0002"]),
+            &serde_json::json!(false)
+        ),
+        "{v}"
+    );
+    assert_eq!(
+        (
+            &v[0]["closed"]["recount"]["state"],
+            &v[0]["closed"]["recount"]["winners"]
+        ),
+        (
+            &serde_json::json!("tie"),
+            &serde_json::json!(["0002", "0003"])
+        ),
+        "{v}"
+    );
+    f.write("votes/lockfile/cy.toml", recusal);
     f.council()
         .args(["vote", "lockfile", "--as", "ada", "--rank", "0003"])
         .assert()

@@ -298,7 +298,8 @@ fn in_process(files: &BTreeMap<String, Vec<u8>>) -> usize {
         }
         for d in council::decision::decisions(&repo) {
             let t = council::decision::tally(&d, now());
-            let _ = council::cmd::tally::json(&t);
+            let r = council::cmd::tally::recount(&d);
+            let _ = council::cmd::tally::json(&t, r.as_ref().map(|(cl, c)| (*cl, c)));
         }
         for name in ["ballot-format", "0005", "2", "nosuch"] {
             let _ = council::decision::find_recorded(&repo, name);

@@ -10,12 +10,46 @@ use crate::cmd::Ctx;
 use crate::decision::{self, Decision, State, Tally};
 use crate::repo::Repo;
 
-pub fn json(t: &Tally) -> serde_json::Value {
+/// The count as JSON (SPEC section 6). For a closed decision, `state`, `winners`, `casting`
+/// and `outcome` are its record's `[closed]` (its result for good), and `closed` says when it
+/// closed and whether a recount of the ballots as they are now agrees (see [`recount`]);
+/// `closed` is `null` while the vote is open.
+pub fn json(
+    t: &Tally,
+    recount: Option<(&crate::model::record::Closed, &Tally)>,
+) -> serde_json::Value {
     let c = &t.count;
+    let status_map = |o: &std::collections::BTreeMap<String, crate::model::status::Status>| {
+        o.iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    let (state, winners, casting, outcome) = match recount {
+        Some((cl, _)) => (
+            cl.state,
+            cl.winners.clone(),
+            cl.casting.clone(),
+            &cl.outcome,
+        ),
+        None => (t.state, c.winner_names(), t.casting.clone(), &t.outcome),
+    };
+    let closed = recount.map(|(cl, r)| {
+        let agrees = r.agrees_with(cl);
+        serde_json::json!({
+            "at": cl.at.to_rfc3339(),
+            "recount_agrees": agrees,
+            "recount": (!agrees).then(|| serde_json::json!({
+                "state": r.state.as_str(),
+                "winners": r.count.winner_names(),
+                "casting": r.casting,
+                "outcome": status_map(&r.outcome),
+            })),
+        })
+    });
     serde_json::json!({
         "decision": t.decision,
         "method": "schulze",
-        "state": t.state.as_str(),
+        "state": state.as_str(),
         "options": c.options,
         "pairwise": c.pairwise,
         "ballots": {
@@ -28,10 +62,11 @@ pub fn json(t: &Tally) -> serde_json::Value {
             "option": c.options[d.option],
             "reason": d.reason,
         })).collect::<Vec<_>>(),
-        "winners": c.winner_names(),
-        "casting": t.casting,
-        "outcome": t.outcome.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
+        "winners": winners,
+        "casting": casting,
+        "outcome": status_map(outcome),
         "concerns": t.concerns.iter().map(|(d, text)| serde_json::json!({"delegate": d, "text": text})).collect::<Vec<_>>(),
+        "closed": closed,
     })
 }
 
@@ -91,7 +126,12 @@ pub fn run(
     let tallies: Vec<Tally> = chosen.iter().map(|d| decision::tally(d, ctx.now)).collect();
     match format {
         TextFormat::Json => {
-            let all: Vec<_> = tallies.iter().map(json).collect();
+            let all: Vec<_> = (chosen.iter().zip(&tallies))
+                .map(|(d, t)| {
+                    let r = recount(d);
+                    json(t, r.as_ref().map(|(cl, r)| (*cl, r)))
+                })
+                .collect();
             writeln!(out, "{}", serde_json::Value::Array(all))?;
         }
         TextFormat::Text => {
@@ -112,34 +152,68 @@ pub fn run(
     Ok(Exit::Success)
 }
 
-fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Result<()> {
+/// A count's state in the words of a headline; `hint` adds what to do about a tie.
+fn headline(d: &Decision<'_>, t: &Tally, hint: bool) -> String {
     let c = &t.count;
-    let Some(record) = d.record else {
-        return Ok(());
-    };
-    let rules = &record.rules;
-    let headline = match t.state {
+    match t.state {
         State::Decided => format!("decided: {} wins", t.winner().unwrap_or("?")),
         State::Open => format!(
             "open (provisional leader{}: {})",
             if c.winners.len() > 1 { "s" } else { "" },
             c.winner_names().join(", ")
         ),
-        State::Tie => format!(
+        State::Tie if hint => format!(
             "tie between {}: the chair's casting vote decides (council vote {} --casting OPTION)",
             c.winner_names().join(", "),
             d.name
         ),
+        State::Tie => format!("tie between {}", c.winner_names().join(", ")),
         State::Inquorate => format!(
             "inquorate: {} counted, {} needed",
             crate::emit::plural(t.cast, "ballot"),
             t.required
         ),
         State::Blocked => "blocked by unresolved concerns".to_owned(),
+    }
+}
+
+/// A closed record's `[closed]` beside the count of its ballots as they are now, at the time
+/// it closed; `None` while open.
+pub fn recount<'a>(d: &'a Decision<'_>) -> Option<(&'a crate::model::record::Closed, Tally)> {
+    let cl = d.record?.closed.as_ref()?;
+    Some((cl, decision::count(d, cl.at.with_timezone(&chrono::Utc))))
+}
+
+fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Result<()> {
+    let c = &t.count;
+    let Some(record) = d.record else {
+        return Ok(());
     };
-    let headline = match &record.closed {
-        Some(cl) => format!("{headline} (closed at {})", cl.at.to_rfc3339()),
-        None => headline,
+    let rules = &record.rules;
+    // A closed decision's result is its record's `[closed]`, for good: a recount that differs
+    // (a ballot added after closing, say) is reported beside it, never in its place.
+    let recount = recount(d);
+    let disagrees = recount.as_ref().filter(|(cl, r)| !r.agrees_with(cl));
+    let headline = match (&record.closed, disagrees) {
+        (Some(cl), Some((_, r))) => format!(
+            "{} (closed at {}, as recorded); the ballots now in votes/{}/ count differently: {}, {}; `council check` reports it (status-tally)",
+            recorded_headline(cl),
+            cl.at.to_rfc3339(),
+            d.name,
+            headline(d, r, false),
+            if r.outcome.is_empty() {
+                "no outcome".to_owned()
+            } else {
+                let o: Vec<_> = r.outcome.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                format!("outcome {}", o.join(", "))
+            }
+        ),
+        (Some(cl), None) => format!(
+            "{} (closed at {})",
+            headline(d, t, true),
+            cl.at.to_rfc3339()
+        ),
+        (None, _) => headline(d, t, true),
     };
     writeln!(out, "decision {}: {headline}", d.name)?;
     writeln!(
@@ -301,16 +375,32 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Res
     for (who, text) in &t.concerns {
         writeln!(out, "  concern ({who}): {text}")?;
     }
-    if !t.outcome.is_empty() {
-        let o: Vec<_> = t.outcome.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let note = if d.is_open() {
-            format!("run `council close {}` to record it", d.name)
-        } else {
-            "recorded".to_owned()
-        };
+    let (outcome, note) = match (&record.closed, disagrees) {
+        (Some(cl), Some(_)) => (
+            &cl.outcome,
+            "recorded; not what the ballots now count".to_owned(),
+        ),
+        (Some(cl), None) => (&cl.outcome, "recorded".to_owned()),
+        (None, _) => (
+            &t.outcome,
+            format!("run `council close {}` to record it", d.name),
+        ),
+    };
+    if !outcome.is_empty() {
+        let o: Vec<_> = outcome.iter().map(|(k, v)| format!("{k} {v}")).collect();
         writeln!(out, "  outcome: {} ({note})", o.join(", "))?;
     }
     Ok(())
+}
+
+/// The result a record's `[closed]` holds, in the words of a headline.
+fn recorded_headline(cl: &crate::model::record::Closed) -> String {
+    match (cl.state, cl.winners.as_slice()) {
+        (State::Decided, [w]) => format!("decided: {w} wins"),
+        (State::Decided, _) => format!("decided: {} win", cl.winners.join(", ")),
+        (state, []) => state.as_str().to_owned(),
+        (state, w) => format!("{}: {}", state.as_str(), w.join(", ")),
+    }
 }
 
 fn list_or_none(v: &[String]) -> String {
