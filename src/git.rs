@@ -677,6 +677,30 @@ impl Git {
         !self.shallow.is_empty() || self.repo.is_shallow()
     }
 
+    /// Which of the paths `rels` (relative to the governance root) git tracks: in the index
+    /// or in HEAD's tree.
+    pub fn tracked<'r>(&self, rels: &[&'r str]) -> Vec<&'r str> {
+        let index = self.repo.index().ok();
+        let head = self.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+        rels.iter()
+            .copied()
+            .filter(|rel| {
+                // Only a path inside the repository can be in git (libgit2 refuses others).
+                let inside = !rel.starts_with('/') && rel.split('/').all(|c| c != ".." && c != ".");
+                if !inside {
+                    return false;
+                }
+                let full = self.full(rel);
+                index
+                    .as_ref()
+                    .is_some_and(|i| i.get_path(Path::new(&full), 0).is_some())
+                    || head
+                        .as_ref()
+                        .is_some_and(|t| t.get_path(Path::new(&full)).is_ok())
+            })
+            .collect()
+    }
+
     fn full(&self, rel: &str) -> String {
         if self.prefix.is_empty() {
             rel.to_owned()

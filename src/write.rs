@@ -319,6 +319,12 @@ fn sync_dir(dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot flush {}", dir.display()))
 }
 
+/// The first of `rels` that git tracks, if the root is in a git repository.
+fn committed(root: &Path, rels: &[&str]) -> Option<String> {
+    let git = crate::git::Git::open(root).ok()?;
+    git.tracked(rels).first().map(|s| (*s).to_owned())
+}
+
 /// This process's command line, for the lock and the journal.
 fn command_line() -> String {
     let args: Vec<String> = std::env::args()
@@ -415,6 +421,18 @@ fn recover(root: &Path) -> Result<Option<String>> {
                     path.display()
                 )
             })?;
+            // A killed writer's journal and temporary files are never in git: ones that are
+            // came with a commit (a pull request's, say), and carrying them out would let it
+            // rewrite governed files in every checkout that runs council.
+            let mut named = vec![JOURNAL];
+            named.extend(j.steps.iter().filter_map(|s| s.tmp.as_deref()));
+            if let Some(found) = committed(root, &named) {
+                bail!(
+                    "{}: this journal is committed in git ({found}): a journal of council's is never committed, so nothing was carried out; `council audit` names the commit that added it, and `git rm {}` removes it",
+                    path.display(),
+                    found
+                );
+            }
             if let Some(bad) = j.steps.iter().find(|s| !step_is_sound(root, s)) {
                 bail!(
                     "{}: the journal names `{}`{}, which is not a file council writes there: nothing was carried out; a journal is never committed, so delete this one and see where it came from",
@@ -464,8 +482,11 @@ fn recover(root: &Path) -> Result<Option<String>> {
             continue;
         };
         for e in entries.flatten() {
-            if is_temp(&e.file_name().to_string_lossy()) {
-                let _ = fs::remove_file(e.path());
+            let path = e.path();
+            if is_temp(&e.file_name().to_string_lossy())
+                && committed(root, &[&crate::repo::relative(root, &path)]).is_none()
+            {
+                let _ = fs::remove_file(path);
             }
         }
         // A ballot folder that only held temporary files was made by the killed writer.
@@ -616,9 +637,18 @@ impl Lock {
 /// change first (under the lock); otherwise do nothing. A repository without a lock file or
 /// journal costs two `stat`s.
 pub fn settle(root: &Path) -> Result<()> {
-    if fs::symlink_metadata(root.join(LOCK)).is_err()
-        && fs::symlink_metadata(root.join(JOURNAL)).is_err()
-    {
+    let journal = fs::symlink_metadata(root.join(JOURNAL)).is_ok();
+    if fs::symlink_metadata(root.join(LOCK)).is_err() && !journal {
+        return Ok(());
+    }
+    // A journal that came with a commit is not carried out; a reading command reads the
+    // files as they are (history names the commit), a writing one refuses (see `recover`).
+    if journal && let Some(found) = committed(root, &[JOURNAL]) {
+        let mut err = anstream::stderr();
+        let _ = writeln!(
+            err,
+            "warning: {found} is committed in git, so it is not carried out (a journal of council's is never committed); `council audit` names the commit that added it, and `git rm {found}` removes it"
+        );
         return Ok(());
     }
     Lock::acquire(root).map(drop)

@@ -2597,8 +2597,8 @@ fn a_base_dropped_by_a_rewrite_is_reported() {
 fn a_committed_journal_swaps_a_file_in_every_checkout() {
     attack!(g);
     let tmp = "proposals/.0006-mirrors.md.council-4242-0.tmp";
-    let text = g.read("proposals/0006-mirrors.md");
-    g.write(tmp, text.replace("Mirror", "Mirror, swapped"));
+    let text_before = g.read("proposals/0006-mirrors.md");
+    g.write(tmp, text_before.replace("Mirror", "Mirror, swapped"));
     g.write(
         ".council.journal",
         format!(
@@ -2609,6 +2609,29 @@ fn a_committed_journal_swaps_a_file_in_every_checkout() {
     g.caught(&c, &["non-regular-file"]);
     let (_, _, text) = g.json(NOW, &["audit"]);
     assert!(text.contains(".council.journal"), "{text}");
+    // Nor does running council in the checkout carry it out (attacker review): a reading
+    // command warns and reads the files as they are, a writing one refuses, and the file under
+    // review is never swapped.
+    let out = g.council(NOW).args(["tally"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: .council.journal is committed in git, so it is not carried out"),
+        "{err}"
+    );
+    let out = g
+        .council(NOW)
+        .args(["status", "6", "Withdrawn"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("this journal is committed in git"), "{err}");
+    assert_eq!(g.read("proposals/0006-mirrors.md"), text_before);
+    assert!(
+        g.dir().join(tmp).exists(),
+        "a committed temporary file is not deleted either"
+    );
 }
 
 /// A journal that names files outside council's own is never carried out: running council in
