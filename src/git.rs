@@ -24,6 +24,35 @@ fn run_git(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result<std::proc
         .map_err(|e| anyhow!("the `git` command could not be started: {e}"))
 }
 
+/// The blob id git would store for `bytes` committed at `rel` (relative to `dir`), after the
+/// conversions git's attributes and configuration apply there (line endings, `ident`, filter
+/// drivers), as `git add` would store it; `None` outside a git repository or without git.
+///
+/// A checkout may differ from what git stores (a Windows checkout with `core.autocrlf`, a
+/// `.gitattributes` with `eol=crlf`): a text pin is of what git stores, so a file is compared
+/// with its pin through this.
+pub fn stored_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["hash-object", "--stdin", "--path", rel])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    // Written on its own thread: git may print before it has read everything.
+    let input = bytes.to_vec();
+    let mut stdin = child.stdin.take()?;
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().ok()?;
+    let _ = writer.join();
+    let hex = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && hex.len() >= 40 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(hex)
+}
+
 /// `Name <email> 1700000000 +0000`, as `git var` prints an identity: the name and email.
 fn parse_ident(line: &str) -> Option<Identity> {
     let close = line.rfind('>')?;
@@ -701,6 +730,117 @@ impl Git {
             .collect()
     }
 
+    /// The checkout conversions other than line endings (`ident`, a `filter` driver, a
+    /// `working-tree-encoding`) that git's attributes apply to the governed files `rels`
+    /// (relative to the governance root): each attribute with its value, the first attribute
+    /// file in the repository that names it (with the line), and the files. Such a conversion
+    /// makes the checkout say something other than what git stores, so that what `tally` counts
+    /// and what history judges differ. Attribute files are searched first, so a repository
+    /// whose attributes name none of the three costs a few reads.
+    pub fn checkout_conversions(&self, rels: &[&str]) -> Vec<Conversion> {
+        const ATTRS: [&str; 3] = ["ident", "filter", "working-tree-encoding"];
+        let Some(workdir) = self.repo.workdir() else {
+            return Vec::new();
+        };
+        // Where attributes can come from: .gitattributes from the top of the working tree down
+        // to the governed folders, the repository's info/attributes, and the user's file.
+        let mut sources: Vec<(Option<String>, PathBuf)> = Vec::new();
+        let mut dir = String::new();
+        let mut dirs = vec![String::new()];
+        for part in self.prefix.split('/').filter(|p| !p.is_empty()) {
+            dir = if dir.is_empty() {
+                part.to_owned()
+            } else {
+                format!("{dir}/{part}")
+            };
+            dirs.push(dir.clone());
+        }
+        for sub in ["proposals", "decisions", "votes"] {
+            dirs.push(self.full(sub));
+        }
+        for d in dirs {
+            let rel = if d.is_empty() {
+                ".gitattributes".to_owned()
+            } else {
+                format!("{d}/.gitattributes")
+            };
+            sources.push((Some(rel.clone()), workdir.join(&rel)));
+        }
+        sources.push((None, self.repo.path().join("info/attributes")));
+        if let Some(f) = self
+            .repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_path("core.attributesFile").ok())
+        {
+            sources.push((None, f));
+        } else if let Some(home) = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        {
+            sources.push((None, home.join("git/attributes")));
+        }
+        let mut named: Vec<(&str, Option<(String, usize)>)> = Vec::new();
+        for attr in ATTRS {
+            let mut found = None;
+            let mut anywhere = false;
+            for (rel, path) in &sources {
+                let Ok(text) = std::fs::read_to_string(path) else {
+                    continue;
+                };
+                if let Some(line) = text.lines().position(|l| l.contains(attr)) {
+                    anywhere = true;
+                    // Relative to the governance root, where it is inside it.
+                    let inside = rel.as_deref().and_then(|r| {
+                        if self.prefix.is_empty() {
+                            Some(r.to_owned())
+                        } else {
+                            r.strip_prefix(&format!("{}/", self.prefix))
+                                .map(str::to_owned)
+                        }
+                    });
+                    if found.is_none()
+                        && let Some(rel) = inside
+                    {
+                        found = Some((rel, line + 1));
+                    }
+                }
+            }
+            if anywhere {
+                named.push((attr, found));
+            }
+        }
+        let mut out: Vec<Conversion> = Vec::new();
+        for (attr, source) in named {
+            for rel in rels {
+                let full = self.full(rel);
+                let value = match self.repo.get_attr(
+                    Path::new(&full),
+                    attr,
+                    git2::AttrCheckFlags::FILE_THEN_INDEX,
+                ) {
+                    Ok(v) => git2::AttrValue::from_string(v),
+                    Err(_) => continue,
+                };
+                let value = match value {
+                    git2::AttrValue::True => "set".to_owned(),
+                    git2::AttrValue::String(v) => v.to_owned(),
+                    _ => continue,
+                };
+                match out.iter_mut().find(|c| c.attr == attr && c.value == value) {
+                    Some(c) => c.files.push((*rel).to_owned()),
+                    None => out.push(Conversion {
+                        attr,
+                        value,
+                        source: source.clone(),
+                        files: vec![(*rel).to_owned()],
+                    }),
+                }
+            }
+        }
+        out
+    }
+
     fn full(&self, rel: &str) -> String {
         if self.prefix.is_empty() {
             rel.to_owned()
@@ -1004,6 +1144,19 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 
 /// A folder to compare further: (its path, old tree, new tree).
 type SubDir = (String, Option<git2::Oid>, Option<git2::Oid>);
+
+/// A checkout conversion git's attributes apply to governed files (see
+/// [`Git::checkout_conversions`]).
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    pub attr: &'static str,
+    /// `set`, or the attribute's value.
+    pub value: String,
+    /// The attribute file in the governance root that names it first, with the line; none when
+    /// it comes from elsewhere (above the root, `info/attributes`, the user's file).
+    pub source: Option<(String, usize)>,
+    pub files: Vec<String>,
+}
 
 /// Folders by path, each with its tree.
 pub type Folders = Vec<(String, ObjectId)>;

@@ -58,8 +58,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "Which git configuration files are read: council asks the git command.",
     ),
     (
-        "HOME",
-        "Where ~/ in git's user.signingkey points, and where git's global configuration is.",
+        "HOME, XDG_CONFIG_HOME",
+        "Where ~/ in git's user.signingkey points, and where git's global configuration is; \
+         where check looks for the user's git attributes file when core.attributesFile is not \
+         set (rule checkout-conversion).",
     ),
 ];
 

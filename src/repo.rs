@@ -307,9 +307,12 @@ pub struct Repo {
     /// How many files were read.
     pub files: usize,
     /// The texts an open record pins, by blob id, where the proposal on disk no longer matches
-    /// its pin (read from git by [`Repo::read_pinned_texts`]): `frozen-text` points at the first
+    /// its pin (read from git by [`Repo::read_pins`]): `frozen-text` points at the first
     /// line that changed.
     pub pinned: std::collections::HashMap<String, String>,
+    /// The blob id git would store for a proposal whose checkout git converts (line endings,
+    /// say), by file, where it differs from the id of its bytes on disk ([`Repo::read_pins`]).
+    pub stored: std::collections::HashMap<String, String>,
 }
 
 /// A governed path that is not what it must be.
@@ -458,39 +461,65 @@ impl Repo {
             diagnostics,
             files: count,
             pinned: Default::default(),
+            stored: Default::default(),
         })
     }
 
-    /// Reads from git the pinned text of every option of an open vote whose file has changed
-    /// since, so that `frozen-text` can say which line changed. Outside a git repository, or
-    /// when the pinned blob is not there, the finding points at the file instead.
-    pub fn read_pinned_texts(&mut self) {
-        let mut wanted = Vec::new();
+    /// For every option of an open vote whose file on disk is not its pin byte for byte: asks
+    /// git which blob it would store for the file (a checkout may convert line endings), and
+    /// where that is not the pin either, reads the pinned text from git, so that `frozen-text`
+    /// can say which line changed. Outside a git repository, or when the pinned blob is not
+    /// there, the bytes on disk are compared and the finding points at the file.
+    pub fn read_pins(&mut self) {
+        let mut differ = Vec::new();
         for r in self.records.iter().filter(|r| r.closed.is_none()) {
             for o in &r.options {
-                let Some(p) = self.proposal_at(&o.file) else {
-                    continue;
-                };
-                if crate::git::blob_id(p.source.as_bytes()) != o.text {
-                    wanted.push(o.text.clone());
+                if let Some(p) = self.proposal_at(&o.file)
+                    && crate::git::blob_id(p.source.as_bytes()) != o.text
+                {
+                    differ.push((p.file.clone(), o.text.clone()));
                 }
             }
         }
-        if wanted.is_empty() {
+        if differ.is_empty() {
             return;
         }
         let Ok(git) = crate::git::Git::open(&self.root) else {
             return;
         };
-        for hex in wanted {
+        for (file, pin) in differ {
+            let Some(p) = self.proposal_at(&file) else {
+                continue;
+            };
+            if let Some(id) = crate::git::stored_id(&self.root, &file, p.source.as_bytes())
+                && id != crate::git::blob_id(p.source.as_bytes())
+            {
+                self.stored.insert(file.clone(), id);
+            }
+            if self.stored.get(&file) == Some(&pin) {
+                continue;
+            }
             let text = git
-                .parse_id(&hex)
+                .parse_id(&pin)
                 .and_then(|id| git.blob(id).ok())
                 .and_then(|b| String::from_utf8(b).ok());
             if let Some(text) = text {
-                self.pinned.insert(hex, text);
+                self.pinned.insert(pin, text);
             }
         }
+    }
+
+    /// The blob id of proposal `p`'s text as git stores it (see [`Repo::read_pins`]).
+    pub fn text_id(&self, p: &Proposal) -> String {
+        self.stored
+            .get(&p.file)
+            .cloned()
+            .unwrap_or_else(|| crate::git::blob_id(p.source.as_bytes()))
+    }
+
+    /// Whether `p` is the text that record option `o` pins.
+    pub fn pins(&self, o: &crate::model::record::RecordOption, p: &Proposal) -> bool {
+        o.pins(&p.source) || self.stored.get(&p.file) == Some(&o.text)
     }
 
     /// Stops a command that depends on council.toml when a value in it is present but wrong:

@@ -87,7 +87,9 @@ impl Plan {
 
     /// The repository as it would be after the plan, read from disk with the plan laid over.
     pub fn preview(&self, root: &Path) -> Result<Repo> {
-        Repo::load_from(root, &Overlay::new(root, self))
+        let mut repo = Repo::load_from(root, &Overlay::new(root, self))?;
+        repo.read_pins();
+        Ok(repo)
     }
 
     /// Refuses the plan when the repository after it has an error that `check` would report and

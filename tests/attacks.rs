@@ -1702,6 +1702,87 @@ fn a_pull_request_merged_with_a_merge_commit() {
     g.clean(NOW);
 }
 
+/// A checkout that converts line endings is not a change (attacker review): a Windows clone
+/// with `core.autocrlf`, or a `.gitattributes` with `eol=crlf` that a pull request adds. Council
+/// pins and compares the text as git stores it: before, every proposal in Voting failed
+/// `frozen-text` there, and `open` pinned CRLF text that git never stores.
+#[test]
+fn a_checkout_that_converts_line_endings() {
+    attack!(g);
+    let lay_out_again = |g: &Gov| {
+        for f in [
+            "council.toml",
+            "proposals/0004-registry-a.md",
+            "proposals/0007-signing.md",
+        ] {
+            g.remove(f);
+        }
+        g.git(&["checkout", "--", "."]);
+    };
+    g.git(&["config", "core.autocrlf", "true"]);
+    lay_out_again(&g);
+    assert!(g.read("proposals/0007-signing.md").contains("\r\n"));
+    g.ok("2026-12-05", &["check"]);
+    g.ok(
+        "2026-12-05",
+        &["open", "0007", "--days", "14", "--as", "cy"],
+    );
+    g.commit(CY, "2026-12-05", "open(0007)");
+    g.ok("2026-12-06", &["vote", "0007", "approve", "--as", "cy"]);
+    g.commit(CY, "2026-12-06", "vote(0007): cy");
+    g.clean(NOW);
+    g.ok(NOW, &["check"]);
+
+    g.git(&["config", "core.autocrlf", "false"]);
+    lay_out_again(&g);
+    g.write(".gitattributes", "*.md eol=crlf\n");
+    g.commit(MALLORY, "2026-12-07", "line endings");
+    lay_out_again(&g);
+    assert!(g.read("proposals/0004-registry-a.md").contains("\r\n"));
+    g.clean(NOW);
+    g.ok(NOW, &["check"]);
+}
+
+/// A `.gitattributes` that rewrites governed files on checkout (attacker review: `*.toml ident`
+/// and a ballot committed so that its checkout reads as an abstention while history counts a
+/// vote, so that no result passed both `close` and history) fails `check` in CI at the line.
+#[test]
+fn an_attribute_that_rewrites_governed_files_on_checkout() {
+    attack!(g);
+    let grace = "comment = \"\"\"$Id:\"\"\"#$\nvote = \"approve\"\n#\"\"\"\n";
+    g.write("votes/0006/cy.toml", grace);
+    g.commit(CY, "2026-12-05", "vote(0006): cy");
+    for (attributes, what) in [
+        ("*.toml ident\n", "`ident`"),
+        ("votes/** filter=lfs\n", "the filter driver `lfs`"),
+        ("[attr]quiet ident\n*.toml quiet\n", "`ident`"),
+    ] {
+        g.write(".gitattributes", attributes);
+        let c = g.commit(MALLORY, "2026-12-06", "attributes");
+        g.remove("votes/0006/cy.toml");
+        g.git(&["checkout", "--", "."]);
+        for args in [&["check"][..], &["check", "--base", &g.base.clone()]] {
+            let (code, v, text) = g.json(NOW, args);
+            assert_eq!(code, 1, "{args:?} {attributes}: {text}");
+            let d = diags(&v)
+                .into_iter()
+                .find(|d| d["rule"] == "checkout-conversion")
+                .unwrap_or_else(|| panic!("{args:?} {attributes}: {text}"));
+            assert_eq!(
+                (d["file"].as_str(), d["line"].as_u64()),
+                (Some(".gitattributes"), Some(1)),
+                "{text}"
+            );
+            assert!(d["message"].as_str().unwrap().contains(what), "{text}");
+        }
+        g.git(&["reset", "-q", "--hard", &format!("{c}~1")]);
+    }
+    // Nor does lowering the rule.
+    g.write(".gitattributes", "*.toml ident\n");
+    let (code, _, text) = g.json(NOW, &["check", "-A", "checkout-conversion"]);
+    assert_ne!(code, 0, "{text}");
+}
+
 #[test]
 fn a_pull_request_squashed() {
     attack!(g);

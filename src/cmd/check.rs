@@ -72,7 +72,8 @@ pub fn run(
             })
         });
         let checked = Repo::load(&root).map(|mut repo| {
-            repo.read_pinned_texts();
+            repo.read_pins();
+            repo.diagnostics.extend(checkout_conversions(&repo));
             let repo = loaded.get_or_init(|| repo);
             // A failed send means the history thread has already stopped on its own error.
             let _ = ready.send(());
@@ -104,6 +105,52 @@ pub fn run(
     let failed = summary.errors > 0
         || (deny_warnings && diags.iter().any(|d| d.severity == Severity::Warning));
     Ok(if failed { Exit::Failure } else { Exit::Success })
+}
+
+/// Findings for the checkout conversions git applies to governed files other than line
+/// endings (see [`crate::git::Git::checkout_conversions`]); none outside git.
+fn checkout_conversions(repo: &Repo) -> Vec<crate::diag::Diagnostic> {
+    let Ok(git) = crate::git::Git::open(&repo.root) else {
+        return Vec::new();
+    };
+    let mut files: Vec<&str> = vec![crate::model::council::FILE];
+    files.extend(repo.proposals.iter().map(|p| p.file.as_str()));
+    files.extend(repo.records.iter().map(|r| r.file.as_str()));
+    files.extend(repo.ballots.iter().map(|b| b.file.as_str()));
+    files.extend(repo.castings.iter().map(|c| c.file.as_str()));
+    git.checkout_conversions(&files)
+        .into_iter()
+        .map(|c| {
+            let what = match c.attr {
+                "ident" => "`ident` (it rewrites `$Id$` in the checkout)".to_owned(),
+                "filter" => format!("the filter driver `{}`", c.value),
+                _ => format!("`working-tree-encoding={}`", c.value),
+            };
+            let shown: Vec<&str> = c.files.iter().take(3).map(String::as_str).collect();
+            let more = c.files.len().saturating_sub(shown.len());
+            let message = format!(
+                "git's attributes apply {what} to {} on checkout ({}{}): a governed file must be checked out exactly as git stores it, or what council counts in the checkout and what history judges differ; remove the attribute for council.toml, proposals/, decisions/ and votes/",
+                crate::emit::plural(c.files.len(), "governed file"),
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            );
+            // At the attribute file's line where it is in the governance root.
+            match c.source.and_then(|(rel, line)| {
+                let text = std::fs::read_to_string(repo.root.join(&rel)).ok()?;
+                Some((rel, text, line))
+            }) {
+                Some((rel, text, line)) => crate::diag::Diagnostic::at_line(
+                    "checkout-conversion",
+                    &rel,
+                    &text,
+                    line,
+                    1,
+                    message,
+                ),
+                None => crate::diag::Diagnostic::file("checkout-conversion", "", message),
+            }
+        })
+        .collect()
 }
 
 /// The paths given on the command line, relative to the repository root.

@@ -15,7 +15,8 @@ use crate::{Exit, git, refuse};
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<Exit> {
     let (root, lock) = ctx.writing()?;
-    let repo = Repo::load(&root)?;
+    let mut repo = Repo::load(&root)?;
+    repo.read_pins();
     repo.require_valid_config()?;
     let (d, record) = decision::find_recorded(&repo, name)?;
     if let Some(c) = &record.closed {
@@ -79,7 +80,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: &str, commit: bool) -> Result<E
                 o.name()
             );
         };
-        if p.file != o.file || !o.pins(&p.source) {
+        if p.file != o.file || !repo.pins(o, p) {
             refuse!(
                 "{} is not the text the record pins ({}): it changed while in Voting; restore it first",
                 p.file,

@@ -210,6 +210,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
     ready.sort_by_key(|p| p.id_value());
     let mut writes = Vec::new();
     let mut options = Vec::new();
+    let in_git = git::Git::open(&root).is_ok();
     for p in &ready {
         let (Some(id), Some(kind)) = (&p.id, &p.kind) else {
             bail!(
@@ -226,7 +227,12 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, req: Request) -> Result<Exit> {
         options.push(RecordOption {
             id: id.value,
             file: p.file.clone(),
-            text: git::blob_id(text.as_bytes()),
+            // The pin is of the text as git will store it, which a checkout may not be
+            // byte for byte (line endings converted on a Windows checkout, say).
+            text: in_git
+                .then(|| git::stored_id(&root, &p.file, text.as_bytes()))
+                .flatten()
+                .unwrap_or_else(|| git::blob_id(text.as_bytes())),
             kind: kind.value,
             majority: rules.majority_for(kind.value),
             span: 0..0,

@@ -11,7 +11,8 @@ use crate::repo::Repo;
 
 pub fn run(ctx: &Ctx, out: &mut dyn Write, dir: PathBuf, base_url: Option<String>) -> Result<Exit> {
     let root = ctx.root()?;
-    let repo = Repo::load(&root)?;
+    let mut repo = Repo::load(&root)?;
+    repo.read_pins();
     repo.require_valid_config()?;
     // Relative to where council runs (`-C DIR` included), as every path on the command line.
     let dir = ctx.dir.join(dir);

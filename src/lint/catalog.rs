@@ -118,6 +118,7 @@ rules! {
     "voting-record" Error "a proposal is in Voting exactly while an open decision record lists it";
     "invalid-record" Error "a decision record is whole, valid, and names the proposals it pins";
     "non-regular-file" Error "governed paths are regular files and folders: no symbolic links, submodules or special files";
+    "checkout-conversion" Error "git checks governed files out as it stores them: no ident, filter or working-tree-encoding attribute";
     "ballot-author" Error "a ballot changes only in commits authored with its delegate's email (casting.toml: the chair's)";
     "ballot-signature" Error "a delegate with a key signs the commits that change their ballot, with that key";
     "ballot-timing" Error "ballots change only while their decision's window is open";
@@ -148,6 +149,7 @@ pub const LOCKED: &[&str] = &[
     "voting-record",
     "invalid-record",
     "non-regular-file",
+    "checkout-conversion",
     "ballot-author",
     "ballot-signature",
     "ballot-timing",

@@ -315,7 +315,7 @@ fn decision_problems(
                         ),
                     ));
                 }
-                let blob = crate::git::blob_id(p.source.as_bytes());
+                let blob = repo.text_id(p);
                 if blob != o.text {
                     let message = format!(
                         "{} changed while in Voting: {} pins the text {} and the file is now {blob}; restore it (git cat-file blob {} > {}) or cancel the vote (council cancel {})",

@@ -1288,7 +1288,7 @@ impl<'r> Site<'r> {
                 .proposals
                 .iter()
                 .find(|p| p.file == o.file)
-                .map(|p| o.pins(&p.source));
+                .map(|p| self.repo.pins(o, p));
             let (num, title, url) = match self.by_id.get(&o.id) {
                 Some(&i) => {
                     let info = &self.infos[i];
