@@ -53,6 +53,127 @@ pub fn stored_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
         .then_some(hex)
 }
 
+/// The checkout conversions other than line endings (`ident`, a `filter` driver, a
+/// `working-tree-encoding`) that git's attributes apply to the governed files `rels` (relative
+/// to the governance root `root`): each attribute with its value, the first attribute file in
+/// the governance root that names it (with the line), and the files. Such a conversion makes
+/// the checkout say something other than what git stores, so that what `tally` counts and what
+/// history judges differ.
+///
+/// The attribute files are read first, without opening the repository: the `.gitattributes`
+/// from the top of the working tree down to `proposals/`, `decisions/` and `votes/`, the
+/// repository's `info/attributes` and the user's attributes file. Only where one names an
+/// attribute (or a configuration names another attributes file) does git say which files it
+/// applies to.
+pub fn checkout_conversions(root: &Path, rels: &[&str]) -> Vec<Conversion> {
+    const ATTRS: [&str; 3] = ["ident", "filter", "working-tree-encoding"];
+    let Ok(root) = root.canonicalize() else {
+        return Vec::new();
+    };
+    // The top of the working tree, and the git folder.
+    let Some(top) = root.ancestors().find(|d| d.join(".git").exists()) else {
+        return Vec::new();
+    };
+    let dot_git = top.join(".git");
+    let git_dirs: Vec<PathBuf> = if dot_git.is_dir() {
+        vec![dot_git.clone()]
+    } else {
+        // A linked worktree or a submodule: `.git` is a file that names the git folder.
+        let named = std::fs::read_to_string(&dot_git).unwrap_or_default();
+        let dir = named
+            .lines()
+            .find_map(|l| l.strip_prefix("gitdir:"))
+            .map(|d| top.join(d.trim()));
+        let mut dirs: Vec<PathBuf> = dir.iter().cloned().collect();
+        if let Some(common) = dir
+            .as_ref()
+            .and_then(|d| std::fs::read_to_string(d.join("commondir")).ok())
+        {
+            dirs.push(dir.clone().unwrap_or_default().join(common.trim()));
+        }
+        dirs
+    };
+    // (path relative to the governance root where it is inside it, path on disk)
+    let mut sources: Vec<(Option<String>, PathBuf)> = Vec::new();
+    for dir in root.ancestors().take_while(|d| d.starts_with(top)) {
+        let rel = dir
+            .strip_prefix(&root)
+            .ok()
+            .map(|_| ".gitattributes".to_owned());
+        sources.push((rel, dir.join(".gitattributes")));
+    }
+    for sub in ["proposals", "decisions", "votes"] {
+        sources.push((
+            Some(format!("{sub}/.gitattributes")),
+            root.join(sub).join(".gitattributes"),
+        ));
+    }
+    for d in &git_dirs {
+        sources.push((None, d.join("info/attributes")));
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if let Some(config) = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")))
+    {
+        sources.push((None, config.join("git/attributes")));
+    }
+    let mut named: Vec<(&str, Option<(String, usize)>)> = Vec::new();
+    for attr in ATTRS {
+        let mut found = None;
+        let mut anywhere = false;
+        for (rel, path) in &sources {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            if let Some(line) = text.lines().position(|l| l.contains(attr)) {
+                anywhere = true;
+                if found.is_none()
+                    && let Some(rel) = rel
+                {
+                    found = Some((rel.clone(), line + 1));
+                }
+            }
+        }
+        if anywhere {
+            named.push((attr, found));
+        }
+    }
+    // Another attributes file, named in a configuration.
+    let configs = git_dirs
+        .iter()
+        .map(|d| d.join("config"))
+        .chain(home.iter().map(|h| h.join(".gitconfig")));
+    let elsewhere = configs
+        .filter_map(|c| std::fs::read_to_string(c).ok())
+        .any(|t| t.to_ascii_lowercase().contains("attributesfile"));
+    if named.is_empty() && !elsewhere {
+        return Vec::new();
+    }
+    if elsewhere {
+        for attr in ATTRS {
+            if !named.iter().any(|(a, _)| *a == attr) {
+                named.push((attr, None));
+            }
+        }
+    }
+    let Ok(git) = Git::open(&root) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (attr, source) in named {
+        for (value, files) in git.attribute_values(attr, rels) {
+            out.push(Conversion {
+                attr,
+                value,
+                source: source.clone(),
+                files,
+            });
+        }
+    }
+    out
+}
+
 /// `Name <email> 1700000000 +0000`, as `git var` prints an identity: the name and email.
 fn parse_ident(line: &str) -> Option<Identity> {
     let close = line.rfind('>')?;
@@ -730,112 +851,28 @@ impl Git {
             .collect()
     }
 
-    /// The checkout conversions other than line endings (`ident`, a `filter` driver, a
-    /// `working-tree-encoding`) that git's attributes apply to the governed files `rels`
-    /// (relative to the governance root): each attribute with its value, the first attribute
-    /// file in the repository that names it (with the line), and the files. Such a conversion
-    /// makes the checkout say something other than what git stores, so that what `tally` counts
-    /// and what history judges differ. Attribute files are searched first, so a repository
-    /// whose attributes name none of the three costs a few reads.
-    pub fn checkout_conversions(&self, rels: &[&str]) -> Vec<Conversion> {
-        const ATTRS: [&str; 3] = ["ident", "filter", "working-tree-encoding"];
-        let Some(workdir) = self.repo.workdir() else {
-            return Vec::new();
-        };
-        // Where attributes can come from: .gitattributes from the top of the working tree down
-        // to the governed folders, the repository's info/attributes, and the user's file.
-        let mut sources: Vec<(Option<String>, PathBuf)> = Vec::new();
-        let mut dir = String::new();
-        let mut dirs = vec![String::new()];
-        for part in self.prefix.split('/').filter(|p| !p.is_empty()) {
-            dir = if dir.is_empty() {
-                part.to_owned()
-            } else {
-                format!("{dir}/{part}")
+    /// The governed files among `rels` (relative to the governance root) to which git's
+    /// attribute `attr` applies a value, by value.
+    fn attribute_values(&self, attr: &str, rels: &[&str]) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for rel in rels {
+            let full = self.full(rel);
+            let value = match self.repo.get_attr(
+                Path::new(&full),
+                attr,
+                git2::AttrCheckFlags::FILE_THEN_INDEX,
+            ) {
+                Ok(v) => git2::AttrValue::from_string(v),
+                Err(_) => continue,
             };
-            dirs.push(dir.clone());
-        }
-        for sub in ["proposals", "decisions", "votes"] {
-            dirs.push(self.full(sub));
-        }
-        for d in dirs {
-            let rel = if d.is_empty() {
-                ".gitattributes".to_owned()
-            } else {
-                format!("{d}/.gitattributes")
+            let value = match value {
+                git2::AttrValue::True => "set".to_owned(),
+                git2::AttrValue::String(v) => v.to_owned(),
+                _ => continue,
             };
-            sources.push((Some(rel.clone()), workdir.join(&rel)));
-        }
-        sources.push((None, self.repo.path().join("info/attributes")));
-        if let Some(f) = self
-            .repo
-            .config()
-            .ok()
-            .and_then(|c| c.get_path("core.attributesFile").ok())
-        {
-            sources.push((None, f));
-        } else if let Some(home) = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        {
-            sources.push((None, home.join("git/attributes")));
-        }
-        let mut named: Vec<(&str, Option<(String, usize)>)> = Vec::new();
-        for attr in ATTRS {
-            let mut found = None;
-            let mut anywhere = false;
-            for (rel, path) in &sources {
-                let Ok(text) = std::fs::read_to_string(path) else {
-                    continue;
-                };
-                if let Some(line) = text.lines().position(|l| l.contains(attr)) {
-                    anywhere = true;
-                    // Relative to the governance root, where it is inside it.
-                    let inside = rel.as_deref().and_then(|r| {
-                        if self.prefix.is_empty() {
-                            Some(r.to_owned())
-                        } else {
-                            r.strip_prefix(&format!("{}/", self.prefix))
-                                .map(str::to_owned)
-                        }
-                    });
-                    if found.is_none()
-                        && let Some(rel) = inside
-                    {
-                        found = Some((rel, line + 1));
-                    }
-                }
-            }
-            if anywhere {
-                named.push((attr, found));
-            }
-        }
-        let mut out: Vec<Conversion> = Vec::new();
-        for (attr, source) in named {
-            for rel in rels {
-                let full = self.full(rel);
-                let value = match self.repo.get_attr(
-                    Path::new(&full),
-                    attr,
-                    git2::AttrCheckFlags::FILE_THEN_INDEX,
-                ) {
-                    Ok(v) => git2::AttrValue::from_string(v),
-                    Err(_) => continue,
-                };
-                let value = match value {
-                    git2::AttrValue::True => "set".to_owned(),
-                    git2::AttrValue::String(v) => v.to_owned(),
-                    _ => continue,
-                };
-                match out.iter_mut().find(|c| c.attr == attr && c.value == value) {
-                    Some(c) => c.files.push((*rel).to_owned()),
-                    None => out.push(Conversion {
-                        attr,
-                        value,
-                        source: source.clone(),
-                        files: vec![(*rel).to_owned()],
-                    }),
-                }
+            match out.iter_mut().find(|(v, _)| *v == value) {
+                Some((_, files)) => files.push((*rel).to_owned()),
+                None => out.push((value, vec![(*rel).to_owned()])),
             }
         }
         out

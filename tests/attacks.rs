@@ -1777,6 +1777,19 @@ fn an_attribute_that_rewrites_governed_files_on_checkout() {
         }
         g.git(&["reset", "-q", "--hard", &format!("{c}~1")]);
     }
+    // An attribute from outside the repository's files (this clone's info/attributes) too,
+    // with no file to point at.
+    std::fs::create_dir_all(g.path(".git/info")).unwrap();
+    std::fs::write(g.path(".git/info/attributes"), "votes/** ident\n").unwrap();
+    let (code, v, text) = g.json(NOW, &["check"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        diags(&v)
+            .iter()
+            .any(|d| d["rule"] == "checkout-conversion" && d["file"] == ""),
+        "{text}"
+    );
+    std::fs::remove_file(g.path(".git/info/attributes")).unwrap();
     // Nor does lowering the rule.
     g.write(".gitattributes", "*.toml ident\n");
     let (code, _, text) = g.json(NOW, &["check", "-A", "checkout-conversion"]);

@@ -108,17 +108,14 @@ pub fn run(
 }
 
 /// Findings for the checkout conversions git applies to governed files other than line
-/// endings (see [`crate::git::Git::checkout_conversions`]); none outside git.
+/// endings (see [`crate::git::checkout_conversions`]); none outside git.
 fn checkout_conversions(repo: &Repo) -> Vec<crate::diag::Diagnostic> {
-    let Ok(git) = crate::git::Git::open(&repo.root) else {
-        return Vec::new();
-    };
     let mut files: Vec<&str> = vec![crate::model::council::FILE];
     files.extend(repo.proposals.iter().map(|p| p.file.as_str()));
     files.extend(repo.records.iter().map(|r| r.file.as_str()));
     files.extend(repo.ballots.iter().map(|b| b.file.as_str()));
     files.extend(repo.castings.iter().map(|c| c.file.as_str()));
-    git.checkout_conversions(&files)
+    crate::git::checkout_conversions(&repo.root, &files)
         .into_iter()
         .map(|c| {
             let what = match c.attr {
