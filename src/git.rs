@@ -245,7 +245,7 @@ fn ident(dir: &Path, var: &str) -> Result<Identity> {
     )
 }
 
-/// Who git will author a commit as in `dir` (see [`ident`]), or why there is nobody.
+/// Who git will author a commit as in `dir` (see `ident`), or why there is nobody.
 pub fn identity(dir: &Path) -> Result<Identity> {
     ident(dir, "GIT_AUTHOR_IDENT")
 }
@@ -1183,7 +1183,7 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 type SubDir = (String, Option<git2::Oid>, Option<git2::Oid>);
 
 /// A checkout conversion git's attributes apply to governed files (see
-/// [`Git::checkout_conversions`]).
+/// [`checkout_conversions`]).
 #[derive(Debug, Clone)]
 pub struct Conversion {
     pub attr: &'static str,

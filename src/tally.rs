@@ -59,12 +59,12 @@ pub fn cmp_strength(a: Strength, b: Strength) -> Ordering {
 pub struct Count {
     /// Option names, sorted, `none` last.
     pub options: Vec<String>,
-    /// pairwise[i][j] = V(options[i], options[j]).
+    /// `pairwise[i][j]` = V(`options[i]`, `options[j]`).
     pub pairwise: Vec<Vec<u64>>,
     pub dropped: Vec<Dropped>,
     /// Options left for Schulze (indices), `none` included.
     pub remaining: Vec<usize>,
-    /// Strongest paths among `remaining`: paths[i][j] for options i, j (indices into options).
+    /// Strongest paths among `remaining`: `paths[i][j]` for options i, j (indices into options).
     pub paths: Vec<Vec<Strength>>,
     /// The Schulze winners (indices), sorted.
     pub winners: Vec<usize>,
