@@ -403,18 +403,6 @@ impl Repo {
             }
         }
         count += paths.len();
-        let parsed = parallel_map(&paths, |rel| match files.read(rel) {
-            Ok(text) if body => Proposal::parse(rel, text),
-            Ok(text) => (Proposal::parse_front_matter(rel, text), Vec::new()),
-            Err(why) => (None, vec![unreadable(rel, &why)]),
-        });
-        let mut proposals = Vec::with_capacity(parsed.len());
-        for (p, d) in parsed {
-            proposals.extend(p.map(Arc::new));
-            diagnostics.extend(d);
-        }
-        debug_assert!(proposals.is_sorted_by(|a, b| a.file <= b.file));
-
         let mut record_files = Vec::new();
         for (name, kind) in record_entries {
             let rel = format!("{}/{name}", record::DIR);
@@ -428,12 +416,36 @@ impl Repo {
             }
         }
         count += record_files.len();
-        let parsed = parallel_map(&record_files, |(rel, decision, kind)| {
-            match read_entry(files, rel, *kind, "decision record") {
-                Ok(text) => Record::parse(rel, decision, text),
-                Err(d) => (None, vec![*d]),
-            }
-        });
+        // Proposals, records and ballots are read and parsed at once, on every core.
+        let (parsed, (parsed_records, votes)) = rayon::join(
+            || {
+                parallel_map(&paths, |rel| match files.read(rel) {
+                    Ok(text) if body => Proposal::parse(rel, text),
+                    Ok(text) => (Proposal::parse_front_matter(rel, text), Vec::new()),
+                    Err(why) => (None, vec![unreadable(rel, &why)]),
+                })
+            },
+            || {
+                rayon::join(
+                    || {
+                        parallel_map(&record_files, |(rel, decision, kind)| {
+                            match read_entry(files, rel, *kind, "decision record") {
+                                Ok(text) => Record::parse(rel, decision, text),
+                                Err(d) => (None, vec![*d]),
+                            }
+                        })
+                    },
+                    || load_votes(files, vote_entries),
+                )
+            },
+        );
+        let mut proposals = Vec::with_capacity(parsed.len());
+        for (p, d) in parsed {
+            proposals.extend(p.map(Arc::new));
+            diagnostics.extend(d);
+        }
+        debug_assert!(proposals.is_sorted_by(|a, b| a.file <= b.file));
+        let parsed = parsed_records;
         let mut records = Vec::new();
         let mut broken_records = std::collections::BTreeSet::new();
         for ((r, d), (_, decision, _)) in parsed.into_iter().zip(&record_files) {
@@ -446,7 +458,7 @@ impl Repo {
             }
         }
 
-        let votes = load_votes(files, vote_entries)?;
+        let votes = votes?;
         count += votes.files;
         diagnostics.extend(votes.diagnostics);
 
