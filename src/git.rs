@@ -60,11 +60,13 @@ pub fn stored_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
 /// the checkout say something other than what git stores, so that what `tally` counts and what
 /// history judges differ.
 ///
-/// The attribute files are read first, without opening the repository: the `.gitattributes`
+/// The attribute files are read first, as bytes, without starting git: the `.gitattributes`
 /// from the top of the working tree down to `proposals/`, `decisions/` and `votes/`, the
-/// repository's `info/attributes` and the user's attributes file. Only where one names an
-/// attribute (or a configuration names another attributes file) does git say which files it
-/// applies to.
+/// repository's `info/attributes` and the user's attributes file. Where one names an attribute,
+/// is not plain UTF-8 text (a checkout may have re-encoded it), or a configuration names
+/// another attributes file, git itself says which files the attributes apply to
+/// (`git check-attr`, from the index as a checkout reads them and from the working tree), so
+/// that quoting, macros and encodings mean exactly what they mean to git.
 pub fn checkout_conversions(root: &Path, rels: &[&str]) -> Vec<Conversion> {
     const ATTRS: [&str; 3] = ["ident", "filter", "working-tree-encoding"];
     let Ok(root) = root.canonicalize() else {
@@ -118,25 +120,27 @@ pub fn checkout_conversions(root: &Path, rels: &[&str]) -> Vec<Conversion> {
     {
         sources.push((None, config.join("git/attributes")));
     }
-    let mut named: Vec<(&str, Option<(String, usize)>)> = Vec::new();
-    for attr in ATTRS {
-        let mut found = None;
-        let mut anywhere = false;
-        for (rel, path) in &sources {
-            let Ok(text) = std::fs::read_to_string(path) else {
+    let mut ask_git = false;
+    // Where each attribute is first named in the governance root, for the finding's position.
+    let mut named: Vec<(&str, (String, usize))> = Vec::new();
+    for (rel, path) in &sources {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        if bytes.contains(&0) || std::str::from_utf8(&bytes).is_err() {
+            ask_git = true;
+        }
+        for attr in ATTRS {
+            let Some(at) = bytes.windows(attr.len()).position(|w| w == attr.as_bytes()) else {
                 continue;
             };
-            if let Some(line) = text.lines().position(|l| l.contains(attr)) {
-                anywhere = true;
-                if found.is_none()
-                    && let Some(rel) = rel
-                {
-                    found = Some((rel.clone(), line + 1));
-                }
+            ask_git = true;
+            if let Some(rel) = rel
+                && !named.iter().any(|(a, _)| *a == attr)
+            {
+                let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                named.push((attr, (rel.clone(), line)));
             }
-        }
-        if anywhere {
-            named.push((attr, found));
         }
     }
     // Another attributes file, named in a configuration.
@@ -144,34 +148,107 @@ pub fn checkout_conversions(root: &Path, rels: &[&str]) -> Vec<Conversion> {
         .iter()
         .map(|d| d.join("config"))
         .chain(home.iter().map(|h| h.join(".gitconfig")));
-    let elsewhere = configs
-        .filter_map(|c| std::fs::read_to_string(c).ok())
-        .any(|t| t.to_ascii_lowercase().contains("attributesfile"));
-    if named.is_empty() && !elsewhere {
+    if configs.filter_map(|c| std::fs::read(c).ok()).any(|t| {
+        t.to_ascii_lowercase()
+            .windows(14)
+            .any(|w| w == b"attributesfile")
+    }) {
+        ask_git = true;
+    }
+    if !ask_git {
         return Vec::new();
     }
-    if elsewhere {
-        for attr in ATTRS {
-            if !named.iter().any(|(a, _)| *a == attr) {
-                named.push((attr, None));
+    // Filter drivers git knows: a filter attribute without one converts nothing.
+    let drivers = run_git(&root, &["config", "--get-regexp", r"^filter\."], &[])
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut out: Vec<Conversion> = Vec::new();
+    for cached in [true, false] {
+        for (rel, attr, value) in check_attr(&root, rels, &ATTRS, cached) {
+            let converts = match attr.as_str() {
+                "ident" => value == "set",
+                "filter" => {
+                    !["unset", "unspecified", "set"].contains(&value.as_str())
+                        && drivers.lines().any(|l| {
+                            l.strip_prefix("filter.")
+                                .and_then(|r| r.strip_prefix(value.as_str()))
+                                .is_some_and(|r| r.starts_with('.'))
+                        })
+                }
+                _ => !["unset", "unspecified"].contains(&value.as_str()),
+            };
+            if !converts {
+                continue;
+            }
+            let Some(attr) = ATTRS.iter().copied().find(|a| *a == attr) else {
+                continue;
+            };
+            match out.iter_mut().find(|c| c.attr == attr && c.value == value) {
+                Some(c) => {
+                    if !c.files.contains(&rel) {
+                        c.files.push(rel);
+                    }
+                }
+                None => out.push(Conversion {
+                    attr,
+                    source: named
+                        .iter()
+                        .find(|(a, _)| *a == attr)
+                        .map(|(_, s)| s.clone()),
+                    value,
+                    files: vec![rel],
+                }),
             }
         }
     }
-    let Ok(git) = Git::open(&root) else {
+    out
+}
+
+/// `git check-attr` of `attrs` for the paths `rels` (relative to `root`), from the index
+/// (`cached`) or the working tree: (path, attribute, value) where set to anything.
+fn check_attr(
+    root: &Path,
+    rels: &[&str],
+    attrs: &[&str],
+    cached: bool,
+) -> Vec<(String, String, String)> {
+    use std::io::Write as _;
+    let mut cmd = std::process::Command::new("git");
+    cmd.arg("-C")
+        .arg(root)
+        .args(["check-attr", "-z", "--stdin"]);
+    if cached {
+        cmd.arg("--cached");
+    }
+    cmd.args(attrs)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let Ok(mut child) = cmd.spawn() else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for (attr, source) in named {
-        for (value, files) in git.attribute_values(attr, rels) {
-            out.push(Conversion {
-                attr,
-                value,
-                source: source.clone(),
-                files,
-            });
-        }
-    }
-    out
+    let input: Vec<u8> = rels
+        .iter()
+        .flat_map(|r| [r.as_bytes(), b"\0"].concat())
+        .collect();
+    let Some(mut stdin) = child.stdin.take() else {
+        return Vec::new();
+    };
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let Ok(out) = child.wait_with_output() else {
+        return Vec::new();
+    };
+    let _ = writer.join();
+    let fields: Vec<String> = out
+        .stdout
+        .split(|&b| b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    fields
+        .chunks(3)
+        .filter(|c| c.len() == 3 && c[2] != "unspecified")
+        .map(|c| (c[0].clone(), c[1].clone(), c[2].clone()))
+        .collect()
 }
 
 /// `Name <email> 1700000000 +0000`, as `git var` prints an identity: the name and email.
@@ -849,33 +926,6 @@ impl Git {
                         .is_some_and(|t| t.get_path(Path::new(&full)).is_ok())
             })
             .collect()
-    }
-
-    /// The governed files among `rels` (relative to the governance root) to which git's
-    /// attribute `attr` applies a value, by value.
-    fn attribute_values(&self, attr: &str, rels: &[&str]) -> Vec<(String, Vec<String>)> {
-        let mut out: Vec<(String, Vec<String>)> = Vec::new();
-        for rel in rels {
-            let full = self.full(rel);
-            let value = match self.repo.get_attr(
-                Path::new(&full),
-                attr,
-                git2::AttrCheckFlags::FILE_THEN_INDEX,
-            ) {
-                Ok(v) => git2::AttrValue::from_string(v),
-                Err(_) => continue,
-            };
-            let value = match value {
-                git2::AttrValue::True => "set".to_owned(),
-                git2::AttrValue::String(v) => v.to_owned(),
-                _ => continue,
-            };
-            match out.iter_mut().find(|(v, _)| *v == value) {
-                Some((_, files)) => files.push((*rel).to_owned()),
-                None => out.push((value, vec![(*rel).to_owned()])),
-            }
-        }
-        out
     }
 
     fn full(&self, rel: &str) -> String {

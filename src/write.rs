@@ -430,7 +430,7 @@ fn recover(root: &Path) -> Result<Option<String>> {
             named.extend(j.steps.iter().filter_map(|s| s.tmp.as_deref()));
             if let Some(found) = committed(root, &named) {
                 bail!(
-                    "{}: this journal is committed in git ({found}): a journal of council's is never committed, so nothing was carried out; `council audit` names the commit that added it, and `git rm {}` removes it",
+                    "{}: git tracks this journal ({found}, committed or staged): a journal of council's is never committed, so nothing was carried out; `git rm -f {}` removes it (where it was committed, `council audit` names the commit)",
                     path.display(),
                     found
                 );
@@ -649,7 +649,7 @@ pub fn settle(root: &Path) -> Result<()> {
         let mut err = anstream::stderr();
         let _ = writeln!(
             err,
-            "warning: {found} is committed in git, so it is not carried out (a journal of council's is never committed); `council audit` names the commit that added it, and `git rm {found}` removes it"
+            "warning: git tracks {found} (committed or staged), so it is not carried out: a journal of council's is never committed; `git rm -f {found}` removes it (where it was committed, `council audit` names the commit)"
         );
         return Ok(());
     }

@@ -1752,10 +1752,16 @@ fn an_attribute_that_rewrites_governed_files_on_checkout() {
     let grace = "comment = \"\"\"$Id:\"\"\"#$\nvote = \"approve\"\n#\"\"\"\n";
     g.write("votes/0006/cy.toml", grace);
     g.commit(CY, "2026-12-05", "vote(0006): cy");
-    for (attributes, what) in [
-        ("*.toml ident\n", "`ident`"),
-        ("votes/** filter=lfs\n", "the filter driver `lfs`"),
-        ("[attr]quiet ident\n*.toml quiet\n", "`ident`"),
+    // A filter driver as a CI runner with git-lfs has one (here one that changes nothing): a
+    // filter attribute with no driver converts nothing, and is not reported.
+    g.git(&["config", "filter.lfs.clean", "cat"]);
+    g.git(&["config", "filter.lfs.smudge", "cat"]);
+    for (attributes, what, line) in [
+        (&b"*.toml ident\n"[..], "`ident`", 1),
+        (b"\"*.toml\" ident\n", "`ident`", 1),
+        (b"# \xff\n*.toml ident\n", "`ident`", 2),
+        (b"votes/** filter=lfs\n", "the filter driver `lfs`", 1),
+        (b"[attr]quiet ident\n*.toml quiet\n", "`ident`", 1),
     ] {
         g.write(".gitattributes", attributes);
         let c = g.commit(MALLORY, "2026-12-06", "attributes");
@@ -1763,20 +1769,31 @@ fn an_attribute_that_rewrites_governed_files_on_checkout() {
         g.git(&["checkout", "--", "."]);
         for args in [&["check"][..], &["check", "--base", &g.base.clone()]] {
             let (code, v, text) = g.json(NOW, args);
-            assert_eq!(code, 1, "{args:?} {attributes}: {text}");
+            assert_eq!(code, 1, "{args:?} {what}: {text}");
             let d = diags(&v)
                 .into_iter()
                 .find(|d| d["rule"] == "checkout-conversion")
-                .unwrap_or_else(|| panic!("{args:?} {attributes}: {text}"));
+                .unwrap_or_else(|| panic!("{args:?} {what}: {text}"));
             assert_eq!(
                 (d["file"].as_str(), d["line"].as_u64()),
-                (Some(".gitattributes"), Some(1)),
+                (Some(".gitattributes"), Some(line)),
                 "{text}"
             );
             assert!(d["message"].as_str().unwrap().contains(what), "{text}");
         }
         g.git(&["reset", "-q", "--hard", &format!("{c}~1")]);
     }
+    // What converts nothing is not reported: `ident=true` is a value, not `ident`, and a
+    // filter with no driver does nothing.
+    g.write(
+        ".gitattributes",
+        "*.toml ident=true\nvotes/** filter=nosuch\n",
+    );
+    let c = g.commit(MALLORY, "2026-12-06", "attributes");
+    g.remove("votes/0006/cy.toml");
+    g.git(&["checkout", "--", "."]);
+    g.ok(NOW, &["check"]);
+    g.git(&["reset", "-q", "--hard", &format!("{c}~1")]);
     // An attribute from outside the repository's files (this clone's info/attributes) too,
     // with no file to point at.
     std::fs::create_dir_all(g.path(".git/info")).unwrap();
@@ -2710,7 +2727,9 @@ fn a_committed_journal_swaps_a_file_in_every_checkout() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
-        err.contains("warning: .council.journal is committed in git, so it is not carried out"),
+        err.contains(
+            "warning: git tracks .council.journal (committed or staged), so it is not carried out"
+        ),
         "{err}"
     );
     let out = g
@@ -2720,7 +2739,7 @@ fn a_committed_journal_swaps_a_file_in_every_checkout() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("this journal is committed in git"), "{err}");
+    assert!(err.contains("git tracks this journal"), "{err}");
     assert_eq!(g.read("proposals/0006-mirrors.md"), text_before);
     assert!(
         g.dir().join(tmp).exists(),

@@ -133,7 +133,8 @@ fn checkout_conversions(repo: &Repo) -> Vec<crate::diag::Diagnostic> {
             );
             // At the attribute file's line where it is in the governance root.
             match c.source.and_then(|(rel, line)| {
-                let text = std::fs::read_to_string(repo.root.join(&rel)).ok()?;
+                let bytes = std::fs::read(repo.root.join(&rel)).ok()?;
+                let text = String::from_utf8_lossy(&bytes).into_owned();
                 Some((rel, text, line))
             }) {
                 Some((rel, text, line)) => crate::diag::Diagnostic::at_line(
