@@ -326,8 +326,20 @@ pub fn tally(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
     let now = closed.map_or(now, |c| c.at.with_timezone(&Utc));
     let mut t = count(d, now);
     if let Some(c) = closed {
+        // A closed decision's result is its record's `[closed]`, for good, whatever its
+        // ballots count now (a ballot put in after closing, say, which `check` reports): what
+        // every command shows of it comes from here. The count itself (pairwise, drops) stays
+        // the ballots'; `count` alone gives the recount.
         t.state = c.state;
         t.closed = true;
+        t.casting = c.casting.clone();
+        t.outcome = c.outcome.clone();
+        let winners: Vec<usize> = (c.winners.iter())
+            .filter_map(|w| t.count.options.iter().position(|o| o == w))
+            .collect();
+        if winners.len() == c.winners.len() {
+            t.count.winners = winners;
+        }
     }
     t
 }

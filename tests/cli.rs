@@ -818,6 +818,13 @@ fn open_vote_tally_close() {
         ),
         "{v}"
     );
+    // show (and the site) say the same: the record's result.
+    let v = common::json(f.council().args(["show", "2", "--format", "json"]));
+    assert_eq!(
+        (&v["decision"]["winners"], &v["decision"]["outcome"]["0002"]),
+        (&serde_json::json!(["0002"]), &serde_json::json!("Accepted")),
+        "{v}"
+    );
     f.write("votes/lockfile/cy.toml", recusal);
     f.council()
         .args(["vote", "lockfile", "--as", "ada", "--rank", "0003"])
