@@ -30,8 +30,19 @@ fn run_git(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result<std::proc
 ///
 /// A checkout may differ from what git stores (a Windows checkout with `core.autocrlf`, a
 /// `.gitattributes` with `eol=crlf`): a text pin is of what git stores, so a file is compared
-/// with its pin through this.
+/// with its pin through this. Where `git hash-object` would convert the text, `git add` itself
+/// is asked (into a copy of the index, from a scratch working tree): it keeps CRLF where the
+/// version in the index already has it, which `hash-object` does not know.
 pub fn stored_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
+    let hashed = hash_object(dir, rel, bytes)?;
+    if hashed == blob_id(bytes) {
+        return Some(hashed);
+    }
+    Some(added_id(dir, rel, bytes).unwrap_or(hashed))
+}
+
+/// `git hash-object --stdin --path REL` of `bytes`, run in `dir`.
+fn hash_object(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
     use std::io::Write as _;
     let mut child = std::process::Command::new("git")
         .arg("-C")
@@ -48,7 +59,62 @@ pub fn stored_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().ok()?;
     let _ = writer.join();
-    let hex = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    hex_id(&out)
+}
+
+/// The blob id `git add` stores for `bytes` at `rel` (relative to `dir`), given the index as it
+/// is: added into a copy of the index from a scratch working tree, which is removed after.
+fn added_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
+    let git = Git::open(dir).ok()?;
+    let full = git.full(rel);
+    static SCRATCH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SCRATCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = std::env::temp_dir().join(format!("council-add-{}-{n}", std::process::id()));
+    let result = (|| {
+        let tree = scratch.join("tree");
+        let file = tree.join(&full);
+        std::fs::create_dir_all(file.parent()?).ok()?;
+        std::fs::write(&file, bytes).ok()?;
+        let index = scratch.join("index");
+        let real = git.repo.path().join("index");
+        if real.exists() {
+            std::fs::copy(&real, &index).ok()?;
+        }
+        let git_dir = git.repo.path().to_string_lossy().into_owned();
+        let tree_arg = tree.to_string_lossy().into_owned();
+        let index_arg = index.to_string_lossy().into_owned();
+        let env = [("GIT_INDEX_FILE", index_arg.as_str())];
+        let base = ["--git-dir", &git_dir, "--work-tree", &tree_arg];
+        let add = run_git(
+            &tree,
+            &[&base[..], &["add", "-f", "--", &full]].concat(),
+            &env,
+        )
+        .ok()?;
+        if !add.status.success() {
+            return None;
+        }
+        let listed = run_git(
+            &tree,
+            &[&base[..], &["ls-files", "-s", "--", &full]].concat(),
+            &env,
+        )
+        .ok()?;
+        // `100644 <id> 0\t<path>`
+        let line = String::from_utf8(listed.stdout).ok()?;
+        let id = line.split_whitespace().nth(1)?.to_owned();
+        (id.len() >= 40 && id.bytes().all(|b| b.is_ascii_hexdigit())).then_some(id)
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// The object id a git command printed, if it succeeded.
+fn hex_id(out: &std::process::Output) -> Option<String> {
+    let hex = String::from_utf8(out.stdout.clone())
+        .ok()?
+        .trim()
+        .to_owned();
     (out.status.success() && hex.len() >= 40 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
         .then_some(hex)
 }

@@ -1743,6 +1743,34 @@ fn a_checkout_that_converts_line_endings() {
     g.ok(NOW, &["check"]);
 }
 
+/// A proposal stored with CRLF line endings, under `text=auto` (attacker review round 2):
+/// `git add` keeps CRLF where the index already has it, which `git hash-object` does not know,
+/// so `open` pinned a text git never stored and every vote opened on that proposal failed
+/// history. The pin is now what `git add` stores.
+#[test]
+fn a_proposal_stored_with_crlf_under_text_auto() {
+    attack!(g);
+    let crlf = g.read("proposals/0007-signing.md").replace('\n', "\r\n");
+    g.write("proposals/0007-signing.md", crlf);
+    g.commit(MALLORY, "2026-12-04", "line endings");
+    g.write(".gitattributes", "*.md text=auto\n");
+    g.commit(MALLORY, "2026-12-04T13:00:00+00:00", "attributes");
+    g.remove("proposals/0007-signing.md");
+    g.git(&["checkout", "--", "."]);
+    g.ok(
+        "2026-12-05",
+        &["open", "0007", "--days", "14", "--as", "cy"],
+    );
+    g.commit(CY, "2026-12-05", "open(0007)");
+    let stored = g.git(&["rev-parse", "HEAD:proposals/0007-signing.md"]);
+    assert!(
+        g.read("decisions/0007.toml").contains(stored.trim()),
+        "{stored}"
+    );
+    g.clean(NOW);
+    g.ok(NOW, &["check"]);
+}
+
 /// A `.gitattributes` that rewrites governed files on checkout (attacker review: `*.toml ident`
 /// and a ballot committed so that its checkout reads as an abstention while history counts a
 /// vote, so that no result passed both `close` and history) fails `check` in CI at the line.
