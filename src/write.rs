@@ -266,9 +266,12 @@ fn is_temp(name: &str) -> bool {
 }
 
 /// Whether a file name is one of a writer's own working files (lock, journal, temporary file):
-/// they live only while a command runs on one machine and never belong in a commit.
+/// they live only while a command runs on one machine and never belong in a commit. In any
+/// letter case: a checkout on a case-insensitive file system (macOS, Windows) opens
+/// `.COUNCIL.JOURNAL` as the journal.
 pub fn is_working_file(name: &str) -> bool {
-    name == LOCK || name == JOURNAL || is_temp(name)
+    let name = name.to_ascii_lowercase();
+    name == LOCK || name == JOURNAL || is_temp(&name)
 }
 
 /// Whether a journal's step names only council's own files, as a writer writes them: a governed

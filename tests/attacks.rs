@@ -2775,6 +2775,20 @@ fn a_committed_journal_swaps_a_file_in_every_checkout() {
     );
 }
 
+/// A journal or lock in another letter case is still reported: a checkout on a
+/// case-insensitive file system (macOS, Windows) opens it as the real one (attacker review).
+#[test]
+fn a_committed_journal_in_another_letter_case() {
+    attack!(g);
+    g.write(
+        ".COUNCIL.JOURNAL",
+        r#"{"pid": 1, "command": "council vote", "steps": []}"#,
+    );
+    g.write(".Council.Lock", "");
+    let c = g.commit(MALLORY, "2026-12-05", "notes");
+    g.caught(&c, &["non-regular-file"]);
+}
+
 /// A journal that names files outside council's own is never carried out: running council in
 /// the checkout (as CI does) moves and deletes nothing.
 #[test]
