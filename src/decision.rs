@@ -285,8 +285,9 @@ pub fn ballot_problems(d: &Decision<'_>, b: &BallotFile) -> Vec<Diagnostic> {
 pub struct Tally {
     pub decision: String,
     pub state: State,
-    /// The state comes from the record's `[closed]`.
-    pub closed: bool,
+    /// For a closed decision: when it closed, and what its ballots count now where that is not
+    /// the record's `[closed]` (which state, winners, casting and outcome then hold).
+    pub closing: Option<Closing>,
     pub count: Count,
     /// Counted ballots, abstentions included.
     pub cast: usize,
@@ -319,6 +320,15 @@ impl Tally {
     }
 }
 
+/// A closed decision, beside the count of its ballots as they are now.
+#[derive(Debug, Clone)]
+pub struct Closing {
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    /// What the ballots count, as of the closing time, where that is not `[closed]` (a ballot
+    /// put in after closing, say, which `check` reports as `status-tally`).
+    pub recount: Option<crate::model::record::Closed>,
+}
+
 /// Counts a decision as of `now`, from its record and ballots alone. A closed record's state
 /// is its `[closed]` state for good; its count is made as of its closing time.
 pub fn tally(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
@@ -329,9 +339,13 @@ pub fn tally(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
         // A closed decision's result is its record's `[closed]`, for good, whatever its
         // ballots count now (a ballot put in after closing, say, which `check` reports): what
         // every command shows of it comes from here. The count itself (pairwise, drops) stays
-        // the ballots'; `count` alone gives the recount.
+        // the ballots'; `closing.recount` says where it differs.
+        let recount = t.closed(c.at.with_timezone(&Utc));
+        t.closing = Some(Closing {
+            at: c.at,
+            recount: (!t.agrees_with(c)).then_some(recount),
+        });
         t.state = c.state;
-        t.closed = true;
         t.casting = c.casting.clone();
         t.outcome = c.outcome.clone();
         let winners: Vec<usize> = (c.winners.iter())
@@ -448,7 +462,7 @@ pub fn count(d: &Decision<'_>, now: DateTime<Utc>) -> Tally {
     let mut t = Tally {
         decision: d.name.clone(),
         state,
-        closed: false,
+        closing: None,
         distinct: profile.distinct(),
         count,
         cast,

@@ -298,8 +298,7 @@ fn in_process(files: &BTreeMap<String, Vec<u8>>) -> usize {
         }
         for d in council::decision::decisions(&repo) {
             let t = council::decision::tally(&d, now());
-            let r = council::cmd::tally::recount(&d);
-            let _ = council::cmd::tally::json(&t, r.as_ref().map(|(cl, c)| (*cl, c)));
+            let _ = council::cmd::tally::json(&t);
         }
         for name in ["ballot-format", "0005", "2", "nosuch"] {
             let _ = council::decision::find_recorded(&repo, name);

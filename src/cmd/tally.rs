@@ -12,35 +12,22 @@ use crate::repo::Repo;
 
 /// The count as JSON (SPEC section 6). For a closed decision, `state`, `winners`, `casting`
 /// and `outcome` are its record's `[closed]` (its result for good), and `closed` says when it
-/// closed and whether a recount of the ballots as they are now agrees (see [`recount`]);
-/// `closed` is `null` while the vote is open.
-pub fn json(
-    t: &Tally,
-    recount: Option<(&crate::model::record::Closed, &Tally)>,
-) -> serde_json::Value {
+/// closed and whether the ballots as they are now count the same (else `recount` holds what
+/// they count); `closed` is `null` while the vote is open.
+pub fn json(t: &Tally) -> serde_json::Value {
     let c = &t.count;
     let status_map = |o: &std::collections::BTreeMap<String, crate::model::status::Status>| {
         o.iter()
             .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
             .collect::<serde_json::Map<_, _>>()
     };
-    let (state, winners, casting, outcome) = match recount {
-        Some((cl, _)) => (
-            cl.state,
-            cl.winners.clone(),
-            cl.casting.clone(),
-            &cl.outcome,
-        ),
-        None => (t.state, c.winner_names(), t.casting.clone(), &t.outcome),
-    };
-    let closed = recount.map(|(cl, r)| {
-        let agrees = r.agrees_with(cl);
+    let closed = t.closing.as_ref().map(|cl| {
         serde_json::json!({
             "at": cl.at.to_rfc3339(),
-            "recount_agrees": agrees,
-            "recount": (!agrees).then(|| serde_json::json!({
+            "recount_agrees": cl.recount.is_none(),
+            "recount": cl.recount.as_ref().map(|r| serde_json::json!({
                 "state": r.state.as_str(),
-                "winners": r.count.winner_names(),
+                "winners": r.winners,
                 "casting": r.casting,
                 "outcome": status_map(&r.outcome),
             })),
@@ -49,7 +36,7 @@ pub fn json(
     serde_json::json!({
         "decision": t.decision,
         "method": "schulze",
-        "state": state.as_str(),
+        "state": t.state.as_str(),
         "options": c.options,
         "pairwise": c.pairwise,
         "ballots": {
@@ -62,9 +49,9 @@ pub fn json(
             "option": c.options[d.option],
             "reason": d.reason,
         })).collect::<Vec<_>>(),
-        "winners": winners,
-        "casting": casting,
-        "outcome": status_map(outcome),
+        "winners": c.winner_names(),
+        "casting": t.casting,
+        "outcome": status_map(&t.outcome),
         "concerns": t.concerns.iter().map(|(d, text)| serde_json::json!({"delegate": d, "text": text})).collect::<Vec<_>>(),
         "closed": closed,
     })
@@ -126,12 +113,7 @@ pub fn run(
     let tallies: Vec<Tally> = chosen.iter().map(|d| decision::tally(d, ctx.now)).collect();
     match format {
         TextFormat::Json => {
-            let all: Vec<_> = (chosen.iter().zip(&tallies))
-                .map(|(d, t)| {
-                    let r = recount(d);
-                    json(t, r.as_ref().map(|(cl, r)| (*cl, r)))
-                })
-                .collect();
+            let all: Vec<_> = tallies.iter().map(json).collect();
             writeln!(out, "{}", serde_json::Value::Array(all))?;
         }
         TextFormat::Text => {
@@ -177,43 +159,35 @@ fn headline(d: &Decision<'_>, t: &Tally, hint: bool) -> String {
     }
 }
 
-/// A closed record's `[closed]` beside the count of its ballots as they are now, at the time
-/// it closed; `None` while open.
-pub fn recount<'a>(d: &'a Decision<'_>) -> Option<(&'a crate::model::record::Closed, Tally)> {
-    let cl = d.record?.closed.as_ref()?;
-    Some((cl, decision::count(d, cl.at.with_timezone(&chrono::Utc))))
-}
-
 fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Result<()> {
     let c = &t.count;
     let Some(record) = d.record else {
         return Ok(());
     };
     let rules = &record.rules;
-    // A closed decision's result is its record's `[closed]`, for good: a recount that differs
-    // (a ballot added after closing, say) is reported beside it, never in its place.
-    let recount = recount(d);
-    let disagrees = recount.as_ref().filter(|(cl, r)| !r.agrees_with(cl));
-    let headline = match (&record.closed, disagrees) {
-        (Some(cl), Some((_, r))) => format!(
-            "{} (closed at {}, as recorded); the ballots now in votes/{}/ count differently: {}, {}; `council check` reports it (status-tally)",
-            recorded_headline(cl),
-            cl.at.to_rfc3339(),
-            d.name,
-            headline(d, r, false),
-            if r.outcome.is_empty() {
-                "no outcome".to_owned()
-            } else {
-                let o: Vec<_> = r.outcome.iter().map(|(k, v)| format!("{k} {v}")).collect();
-                format!("outcome {}", o.join(", "))
-            }
-        ),
-        (Some(cl), None) => format!(
-            "{} (closed at {})",
-            headline(d, t, true),
-            cl.at.to_rfc3339()
-        ),
-        (None, _) => headline(d, t, true),
+    // A closed decision's result is its record's `[closed]`, for good (`t` holds it): a
+    // recount that differs (a ballot put in after closing, say) is reported beside it.
+    let headline = match &t.closing {
+        Some(cl) => match &cl.recount {
+            Some(r) => format!(
+                "{} (closed at {}, as recorded); the ballots now in votes/{}/ count differently: {}, {}; `council check` reports it (status-tally)",
+                headline(d, t, false),
+                cl.at.to_rfc3339(),
+                d.name,
+                result_words(r),
+                if r.outcome.is_empty() {
+                    "no outcome".to_owned()
+                } else {
+                    format!("outcome {}", outcome_words(&r.outcome))
+                }
+            ),
+            None => format!(
+                "{} (closed at {})",
+                headline(d, t, true),
+                cl.at.to_rfc3339()
+            ),
+        },
+        None => headline(d, t, true),
     };
     writeln!(out, "decision {}: {headline}", d.name)?;
     writeln!(
@@ -375,32 +349,35 @@ fn explain(out: &mut dyn Write, repo: &Repo, d: &Decision<'_>, t: &Tally) -> Res
     for (who, text) in &t.concerns {
         writeln!(out, "  concern ({who}): {text}")?;
     }
-    let (outcome, note) = match (&record.closed, disagrees) {
-        (Some(cl), Some(_)) => (
-            &cl.outcome,
-            "recorded; not what the ballots now count".to_owned(),
-        ),
-        (Some(cl), None) => (&cl.outcome, "recorded".to_owned()),
-        (None, _) => (
-            &t.outcome,
-            format!("run `council close {}` to record it", d.name),
-        ),
+    let note = match &t.closing {
+        Some(cl) if cl.recount.is_some() => "recorded; not what the ballots now count".to_owned(),
+        Some(_) => "recorded".to_owned(),
+        None => format!("run `council close {}` to record it", d.name),
     };
-    if !outcome.is_empty() {
-        let o: Vec<_> = outcome.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        writeln!(out, "  outcome: {} ({note})", o.join(", "))?;
+    if !t.outcome.is_empty() {
+        writeln!(out, "  outcome: {} ({note})", outcome_words(&t.outcome))?;
     }
     Ok(())
 }
 
-/// The result a record's `[closed]` holds, in the words of a headline.
-fn recorded_headline(cl: &crate::model::record::Closed) -> String {
-    match (cl.state, cl.winners.as_slice()) {
+/// What a recount gives, in the words of a headline.
+fn result_words(r: &crate::model::record::Closed) -> String {
+    match (r.state, r.winners.as_slice()) {
         (State::Decided, [w]) => format!("decided: {w} wins"),
-        (State::Decided, _) => format!("decided: {} win", cl.winners.join(", ")),
+        (State::Decided, _) if r.casting.is_some() => format!(
+            "decided: {} wins (casting vote)",
+            r.casting.as_deref().unwrap_or_default()
+        ),
+        (State::Tie, w) => format!("tie between {}", w.join(", ")),
         (state, []) => state.as_str().to_owned(),
         (state, w) => format!("{}: {}", state.as_str(), w.join(", ")),
     }
+}
+
+/// An outcome: `0002 Accepted, 0003 Rejected`.
+fn outcome_words(o: &std::collections::BTreeMap<String, crate::model::status::Status>) -> String {
+    let o: Vec<_> = o.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    o.join(", ")
 }
 
 fn list_or_none(v: &[String]) -> String {

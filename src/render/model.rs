@@ -1139,8 +1139,7 @@ impl<'r> Site<'r> {
         let t = &self.tallies[&d.name];
         // The tally JSON, built once: in decisions.json and shown on the page.
         let r = d.record.expect("a page only for recorded decisions");
-        let recount = crate::cmd::tally::recount(d);
-        let json = crate::cmd::tally::json(t, recount.as_ref().map(|(cl, c)| (*cl, c)));
+        let json = crate::cmd::tally::json(t);
         let shown = serde_json::to_string_pretty(&json).unwrap_or_default();
         let (data, options, winners) = self.decision_data(d, t, shown);
         let path = decision_url(&d.name);
