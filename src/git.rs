@@ -24,6 +24,26 @@ fn run_git(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result<std::proc
         .map_err(|e| anyhow!("the `git` command could not be started: {e}"))
 }
 
+/// [`run_git`] with `input` on its standard input (written on its own thread: git may print
+/// before it has read everything); standard error is dropped. `None` if git could not start.
+fn run_git_with_input(dir: &Path, args: &[&str], input: Vec<u8>) -> Option<std::process::Output> {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().ok()?;
+    let _ = writer.join();
+    Some(out)
+}
+
 /// The blob id git would store for `bytes` committed at `rel` (relative to `dir`), after the
 /// conversions git's attributes and configuration apply there (line endings, `ident`, filter
 /// drivers), as `git add` would store it; `None` outside a git repository or without git.
@@ -43,22 +63,11 @@ pub fn stored_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
 
 /// `git hash-object --stdin --path REL` of `bytes`, run in `dir`.
 fn hash_object(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["hash-object", "--stdin", "--path", rel])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    // Written on its own thread: git may print before it has read everything.
-    let input = bytes.to_vec();
-    let mut stdin = child.stdin.take()?;
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().ok()?;
-    let _ = writer.join();
+    let out = run_git_with_input(
+        dir,
+        &["hash-object", "--stdin", "--path", rel],
+        bytes.to_vec(),
+    )?;
     hex_id(&out)
 }
 
@@ -96,14 +105,11 @@ fn added_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
         }
         let listed = run_git(
             &tree,
-            &[&base[..], &["ls-files", "-s", "--", &full]].concat(),
+            &[&base[..], &["rev-parse", &format!(":{full}")]].concat(),
             &env,
         )
         .ok()?;
-        // `100644 <id> 0\t<path>`
-        let line = String::from_utf8(listed.stdout).ok()?;
-        let id = line.split_whitespace().nth(1)?.to_owned();
-        (id.len() >= 40 && id.bytes().all(|b| b.is_ascii_hexdigit())).then_some(id)
+        hex_id(&listed)
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     result
@@ -111,12 +117,9 @@ fn added_id(dir: &Path, rel: &str, bytes: &[u8]) -> Option<String> {
 
 /// The object id a git command printed, if it succeeded.
 fn hex_id(out: &std::process::Output) -> Option<String> {
-    let hex = String::from_utf8(out.stdout.clone())
-        .ok()?
-        .trim()
-        .to_owned();
+    let hex = std::str::from_utf8(&out.stdout).ok()?.trim();
     (out.status.success() && hex.len() >= 40 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then_some(hex)
+        .then(|| hex.to_owned())
 }
 
 /// The checkout conversions other than line endings (`ident`, a `filter` driver, a
@@ -278,33 +281,18 @@ fn check_attr(
     attrs: &[&str],
     cached: bool,
 ) -> Vec<(String, String, String)> {
-    use std::io::Write as _;
-    let mut cmd = std::process::Command::new("git");
-    cmd.arg("-C")
-        .arg(root)
-        .args(["check-attr", "-z", "--stdin"]);
+    let mut args = vec!["check-attr", "-z", "--stdin"];
     if cached {
-        cmd.arg("--cached");
+        args.push("--cached");
     }
-    cmd.args(attrs)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-    let Ok(mut child) = cmd.spawn() else {
-        return Vec::new();
-    };
+    args.extend(attrs);
     let input: Vec<u8> = rels
         .iter()
         .flat_map(|r| [r.as_bytes(), b"\0"].concat())
         .collect();
-    let Some(mut stdin) = child.stdin.take() else {
+    let Some(out) = run_git_with_input(root, &args, input) else {
         return Vec::new();
     };
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let Ok(out) = child.wait_with_output() else {
-        return Vec::new();
-    };
-    let _ = writer.join();
     let fields: Vec<String> = out
         .stdout
         .split(|&b| b == 0)

@@ -445,10 +445,9 @@ impl Repo {
             diagnostics.extend(d);
         }
         debug_assert!(proposals.is_sorted_by(|a, b| a.file <= b.file));
-        let parsed = parsed_records;
         let mut records = Vec::new();
         let mut broken_records = std::collections::BTreeSet::new();
-        for ((r, d), (_, decision, _)) in parsed.into_iter().zip(&record_files) {
+        for ((r, d), (_, decision, _)) in parsed_records.into_iter().zip(&record_files) {
             diagnostics.extend(d);
             match r {
                 Some(r) => records.push(Arc::new(r)),
@@ -486,10 +485,11 @@ impl Repo {
         let mut differ = Vec::new();
         for r in self.records.iter().filter(|r| r.closed.is_none()) {
             for o in &r.options {
-                if let Some(p) = self.proposal_at(&o.file)
-                    && crate::git::blob_id(p.source.as_bytes()) != o.text
-                {
-                    differ.push((p.file.clone(), o.text.clone()));
+                if let Some(p) = self.proposal_at(&o.file) {
+                    let raw = crate::git::blob_id(p.source.as_bytes());
+                    if raw != o.text {
+                        differ.push((p.file.clone(), o.text.clone(), raw));
+                    }
                 }
             }
         }
@@ -499,12 +499,12 @@ impl Repo {
         let Ok(git) = crate::git::Git::open(&self.root) else {
             return;
         };
-        for (file, pin) in differ {
+        for (file, pin, raw) in differ {
             let Some(p) = self.proposal_at(&file) else {
                 continue;
             };
             if let Some(id) = crate::git::stored_id(&self.root, &file, p.source.as_bytes())
-                && id != crate::git::blob_id(p.source.as_bytes())
+                && id != raw
             {
                 self.stored.insert(file.clone(), id);
             }
