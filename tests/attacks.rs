@@ -1408,6 +1408,46 @@ fn a_merge_restores_a_ballot_the_chair_removed() {
     g.caught(&m, &["ballot-author", "ballot-decision", "ballot-timing"]);
 }
 
+/// A merge that brings back a delegate's older ballot over the one she cast since on the main
+/// line (attacker review round 3): both of the merge's sides changed the file, so the version
+/// it keeps is the merger's choice, judged as the merger's own change, not as the branch's.
+#[test]
+fn a_merge_brings_back_a_replaced_ballot() {
+    attack!(g);
+    g.branch("dan-old", &g.base.clone());
+    g.ballot("registry", "dan", "none > 0004");
+    g.commit(DAN, "2026-12-05", "vote(registry): dan");
+    g.checkout("attack");
+    g.ballot("registry", "dan", "0004 > none");
+    g.commit(
+        DAN,
+        "2026-12-05T13:00:00+00:00",
+        "vote(registry): dan, changed my mind",
+    );
+    g.git_as(
+        MALLORY,
+        None,
+        "2026-12-06",
+        "2026-12-06",
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-X",
+            "theirs",
+            "-m",
+            "merge dan-old",
+            "dan-old",
+        ],
+    );
+    assert!(
+        g.read("votes/registry/dan.toml")
+            .starts_with("ranking = [\"none\"")
+    );
+    let m = g.head();
+    g.caught(&m[..7], &["ballot-author"]);
+}
+
 #[test]
 fn a_merge_drops_a_ballot() {
     attack!(g);

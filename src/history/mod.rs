@@ -632,8 +632,13 @@ pub fn audit_seeded(
                     .into_iter()
                     .map(|b| (b.path, b.new))
                     .collect();
+                // The branch's version, where the first parent kept the merge base's: had the
+                // first parent changed the file too, which version stays is the merge's choice
+                // (a delegate's replaced ballot brought back over her newer one, say).
                 for ch in &changes {
-                    if branch.get(&ch.path).is_some_and(|theirs| *theirs == ch.new) {
+                    if branch.get(&ch.path).is_some_and(|theirs| *theirs == ch.new)
+                        && git.entry_at(base, &ch.path)? == ch.old
+                    {
                         covered.insert(ch.path.clone());
                     }
                 }
