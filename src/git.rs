@@ -409,9 +409,10 @@ fn git_cmd(dir: &Path, args: &[&str]) -> Result<String> {
 pub enum Start {
     /// `dir` is in no git repository (or git cannot be run).
     NoRepository,
-    /// A repository without its first commit: the next one is the import.
+    /// A repository without any commit: the next one is the import.
     NoCommit,
-    /// A repository with history.
+    /// A repository with history (on an orphan branch too: its next commit would be another
+    /// root, not the import).
     Commits,
 }
 
@@ -419,7 +420,9 @@ pub enum Start {
 pub fn start(dir: &Path) -> Start {
     if git_cmd(dir, &["rev-parse", "--is-inside-work-tree"]).is_err() {
         Start::NoRepository
-    } else if git_cmd(dir, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_err() {
+    } else if git_cmd(dir, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_err()
+        && git_cmd(dir, &["rev-list", "-n", "1", "--all"]).is_ok_and(|out| out.trim().is_empty())
+    {
         Start::NoCommit
     } else {
         Start::Commits

@@ -613,6 +613,47 @@ fn init_commit_needs_the_founding_state() {
     }
 }
 
+/// An orphan branch in a repository with history has no commit yet, but its first would be a
+/// second root, not the import: `init --commit` refuses it (attacker review round 3).
+#[test]
+fn init_commit_refuses_an_orphan_branch_of_a_repository_with_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| common::git(dir.path(), args, &[]);
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::write(dir.path().join("notes.txt"), "history\n").unwrap();
+    git(&["add", "notes.txt"]);
+    git(&[
+        "-c",
+        "user.name=A",
+        "-c",
+        "user.email=a@example.org",
+        "commit",
+        "-qm",
+        "first",
+    ]);
+    git(&["checkout", "-q", "--orphan", "root2"]);
+    git(&["rm", "-rq", "--cached", "."]);
+    let out = common::council_in(dir.path(), common::NOW)
+        .args([
+            "init",
+            "--delegate",
+            "ada Ada <ada@example.org>",
+            "--resolution",
+            "https://example.org/agreed",
+            "--commit",
+        ])
+        .env("GIT_AUTHOR_NAME", "Ada")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.org")
+        .env("GIT_COMMITTER_NAME", "Ada")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("already has commits"), "{err}");
+    assert!(!dir.path().join("council.toml").exists(), "nothing written");
+}
+
 /// With its founders named, `init --commit` makes an import that `audit` accepts, with the
 /// process document Active; the steps it prints then run, and the history still passes.
 #[test]
