@@ -848,7 +848,13 @@ impl Git {
         let mut top = Vec::new();
         let mut dirs = Vec::new();
         diff_level(&a, &b, "", &mut top, &mut dirs);
-        const ROOTS: [&str; 3] = ["proposals", "decisions", "votes"];
+        // The site's templates (`theme/`) too: they say what was decided to every reader.
+        const ROOTS: [&str; 4] = [
+            "proposals",
+            "decisions",
+            "votes",
+            crate::render::templates::THEME_DIR,
+        ];
         out.extend(top.into_iter().filter(|c| {
             c.path == crate::model::council::FILE
                 || ROOTS.contains(&c.path.as_str())

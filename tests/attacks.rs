@@ -2815,6 +2815,27 @@ fn a_committed_journal_swaps_a_file_in_every_checkout() {
     );
 }
 
+/// The site's templates say what was decided to every reader: a stranger who rewrites
+/// `theme/` to name another winner is reported (attacker review round 3); the chair restyling
+/// the site is normal work.
+#[test]
+fn a_theme_that_misreports_the_result() {
+    attack!(g);
+    g.write("theme/decisions.html", "<p>lockfile: 0003 wins</p>\n");
+    let c = g.commit(MALLORY, "2026-12-05", "a nicer page");
+    g.caught(&c, &["theme-change"]);
+    let (_, _, text) = g.json(NOW, &["audit"]);
+    assert!(text.contains("theme/decisions.html"), "{text}");
+}
+
+#[test]
+fn the_chair_restyles_the_site() {
+    attack!(g);
+    g.write("theme/style.css", ":root { --accent: #0a6; }\n");
+    g.commit(ADA, "2026-12-05", "site: our colours");
+    g.clean(NOW);
+}
+
 /// A journal or lock in another letter case is still reported: a checkout on a
 /// case-insensitive file system (macOS, Windows) opens it as the real one (attacker review).
 #[test]

@@ -333,6 +333,8 @@ fn identity_rule(file: &str, ballot_rule: &'static str) -> &'static str {
         "council-change"
     } else if file.starts_with("proposals/") {
         "status-transition"
+    } else if theme_path(file) {
+        "theme-change"
     } else {
         "record-change"
     }
@@ -362,6 +364,8 @@ fn subjects(j: &Judge<'_>, ch: &Change) -> Vec<Subject> {
     let mut out = Vec::new();
     if ch.path == council::FILE {
         out.push(Subject::CouncilFile);
+    } else if theme_path(&ch.path) {
+        out.push(Subject::Theme);
     } else if proposal_path(&ch.path) {
         let records = j.records_naming(&ch.path);
         if records.iter().any(|r| !r.is_closed()) {
@@ -404,7 +408,10 @@ fn subjects(j: &Judge<'_>, ch: &Change) -> Vec<Subject> {
 
 /// Whether the rows for `path` name a person whose authorship is checked.
 fn names_a_person(path: &str) -> bool {
-    path == council::FILE || path.starts_with("votes/") || path.starts_with("decisions/")
+    path == council::FILE
+        || path.starts_with("votes/")
+        || path.starts_with("decisions/")
+        || theme_path(path)
 }
 
 /// Runs every applicable row over every change of one commit.

@@ -195,6 +195,12 @@ pub(super) fn under<'m, V>(
     files.range(format!("{dir}/")..format!("{dir}0"))
 }
 
+/// A file of the rendered site's templates, style and script (`theme/`, at any depth).
+pub(super) fn theme_path(path: &str) -> bool {
+    path.strip_prefix(crate::render::templates::THEME_DIR)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 pub(super) fn proposal_path(path: &str) -> bool {
     path.strip_prefix("proposals/")
         .is_some_and(|n| n.ends_with(".md") && !n.contains('/'))

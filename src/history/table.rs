@@ -17,6 +17,7 @@ pub enum Subject {
     ProposalStatus,
     ProcessRules,
     CouncilFile,
+    Theme,
 }
 
 /// One row of SPEC section 7's table: what it covers, who may make the change and when, in the
@@ -107,6 +108,15 @@ pub const TABLE: &[Row] = &[
         who: "the chair (signed where the chair has a key); with no chair, any delegate. A delegate may change their own name, email and key, authored with their previous email and signed with their previous key",
         when: "process may only name a process document that is Accepted or Active",
         check: council_file,
+    },
+    // Not in SPEC section 7's table: the rendered site says what was decided to every reader,
+    // so whoever may restyle it is who may change council.toml (docs/trust.md).
+    Row {
+        subject: Subject::Theme,
+        path: "theme/ (the rendered site's templates, style and script)",
+        who: "the chair (signed where the chair has a key); with no chair, any delegate",
+        when: "",
+        check: theme,
     },
 ];
 
@@ -1035,6 +1045,43 @@ fn process_rules(j: &mut Judge<'_>, ch: &Change) {
     }
 }
 
+/// Whether the commit is the chair's in council.toml `before` (signed where the chair has a
+/// key), or with no chair, a delegate's; reports why not, saying what `what` was done to `file`.
+fn by_chair(j: &mut Judge<'_>, before: &Council, file: &str, what: &str) -> bool {
+    if let Some(chair) = before
+        .chair
+        .as_ref()
+        .and_then(|c| before.delegate(&c.value))
+    {
+        let chair = chair.clone();
+        return j.authored_by((&chair).into(), file, what);
+    }
+    let ok = before
+        .delegate_by_email(&j.author.email)
+        .is_some_and(|d| d.key.as_deref().is_none_or(|k| j.signed_with(k).is_ok()));
+    if !ok {
+        let rule = identity_rule(file, "ballot-author");
+        j.report(
+            rule,
+            file,
+            format!(
+                "{what}, which, with no chair, only a delegate may do (signed where they have a key); the commit is authored by {}",
+                j.author.email
+            ),
+        );
+    }
+    ok
+}
+
+/// `theme/`: the site's templates, changed by the chair (or, with no chair, a delegate).
+fn theme(j: &mut Judge<'_>, ch: &Change) {
+    let Some(before) = j.before_council().cloned() else {
+        return;
+    };
+    let what = format!("{} {}, the rendered site's theme", verb(ch), ch.path);
+    by_chair(j, &before, &ch.path, &what);
+}
+
 fn council_file(j: &mut Judge<'_>, ch: &Change) {
     let Some(before) = j.before_council().cloned() else {
         j.report(
@@ -1062,29 +1109,12 @@ fn council_file(j: &mut Judge<'_>, ch: &Change) {
             let what = format!("changed {}'s own entry in council.toml", d.id);
             j.authored_by((&d).into(), council::FILE, &what)
         }
-        (None, Some(chair)) => {
+        (None, _) => {
             let what = format!(
                 "changed council.toml ({})",
                 describe_council_change(&before, after.as_ref())
             );
-            j.authored_by((&chair).into(), council::FILE, &what)
-        }
-        (None, None) => {
-            let ok = before
-                .delegate_by_email(&j.author.email)
-                .is_some_and(|d| d.key.as_deref().is_none_or(|k| j.signed_with(k).is_ok()));
-            if !ok {
-                let what = describe_council_change(&before, after.as_ref());
-                j.report(
-                    "council-change",
-                    council::FILE,
-                    format!(
-                        "changed council.toml ({what}), which, with no chair, only a delegate may do (signed where they have a key); the commit is authored by {}",
-                        j.author.email
-                    ),
-                );
-            }
-            ok
+            by_chair(j, &before, council::FILE, &what)
         }
     };
     if !authorised {
@@ -1330,6 +1360,7 @@ mod tests {
             Subject::ProposalStatus,
             Subject::ProcessRules,
             Subject::CouncilFile,
+            Subject::Theme,
         ] {
             assert_eq!(TABLE.iter().filter(|r| r.subject == s).count(), 1, "{s:?}");
         }

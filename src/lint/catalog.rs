@@ -128,6 +128,7 @@ rules! {
     "history-incomplete" Warning "the history to verify is all there (not cut off by a shallow clone)";
     "record-change" Error "a decision record is created, closed or removed only as SPEC section 7 allows";
     "council-change" Error "council.toml is changed by its chair, or a delegate's own identity by that delegate";
+    "theme-change" Error "the rendered site's theme/ is changed by the chair (with no chair, a delegate)";
     "rules-change" Error "the [rules] of the process document in force never change";
     "history-root" Error "only the first commit of the history brings in files unchecked";
     "commit-time" Error "commit times never go backwards along the first-parent history, nor lie in the future";
@@ -159,6 +160,7 @@ pub const LOCKED: &[&str] = &[
     "history-incomplete",
     "record-change",
     "council-change",
+    "theme-change",
     "rules-change",
     "history-root",
     "commit-time",
