@@ -44,6 +44,22 @@ fn run_git_with_input(dir: &Path, args: &[&str], input: Vec<u8>) -> Option<std::
     Some(out)
 }
 
+/// The files git tracks under the folder `dir`, relative to it (`git ls-files`); none outside
+/// a git repository or without git.
+pub fn tracked_under(dir: &Path) -> Vec<String> {
+    run_git(dir, &["ls-files", "-z"], &[])
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| {
+            o.stdout
+                .split(|&b| b == 0)
+                .filter(|f| !f.is_empty())
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The blob id git would store for `bytes` committed at `rel` (relative to `dir`), after the
 /// conversions git's attributes and configuration apply there (line endings, `ident`, filter
 /// drivers), as `git add` would store it; `None` outside a git repository or without git.

@@ -489,6 +489,39 @@ fn the_output_folder_is_never_overwritten_unasked() {
         .stderr(predicates::str::contains("http or https"));
 }
 
+/// A committed `.council-site` marker beside files of the repository's own does not let
+/// `render` delete them (attacker review round 3): a re-render never removes a file git tracks
+/// that is not part of the new site. A site committed whole (GitHub Pages from a folder) is
+/// still rendered again over itself.
+#[test]
+fn a_render_never_deletes_a_tracked_file_that_is_not_of_the_site() {
+    let f = Fixture::new();
+    git(f.path(), &["init", "-q", "-b", "main"], &[]);
+    f.write("docs/.council-site", "");
+    f.write("docs/handbook.md", "keep me");
+    commit(&f, "docs", "2026-11-01T12:00:00+00:00");
+    let out = f
+        .council()
+        .args(["render", "--out", "docs"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("docs/handbook.md"), "{err}");
+    assert_eq!(f.read("docs/handbook.md"), "keep me");
+
+    f.council()
+        .args(["render", "--out", "site"])
+        .assert()
+        .success();
+    commit(&f, "site", "2026-11-02T12:00:00+00:00");
+    f.council()
+        .args(["render", "--out", "site"])
+        .assert()
+        .success();
+    assert!(f.file("site/index.html").exists());
+}
+
 #[test]
 fn a_theme_folder_overrides_templates_and_stylesheet() {
     let f = Fixture::new();

@@ -196,6 +196,22 @@ fn write_site(out: &Path, fill: impl FnOnce(&templates::Sink) -> Result<()>) -> 
         return Err(e);
     }
     if fs::symlink_metadata(out).is_ok() {
+        // A previous site goes whole; a file git tracks there that the new site does not
+        // hold is not the site's (a marker committed beside a folder's own files, say).
+        let kept: Vec<String> = crate::git::tracked_under(out)
+            .into_iter()
+            .filter(|f| f != MARKER && !tmp.join(f).is_file())
+            .collect();
+        if let Some(first) = kept.first() {
+            let _ = fs::remove_dir_all(&tmp);
+            crate::refuse!(
+                "{} holds {} that git tracks and the site does not ({}{}): council never deletes them; move them, or give another folder",
+                out.display(),
+                crate::emit::plural(kept.len(), "file"),
+                out.join(first).display(),
+                if kept.len() > 1 { ", ..." } else { "" }
+            );
+        }
         fs::rename(out, &old).with_context(|| format!("cannot replace {}", out.display()))?;
     }
     if let Err(e) = fs::rename(&tmp, out) {
