@@ -81,7 +81,7 @@ fn not_regular(t: fs::FileType) -> Option<&'static str> {
     }
 }
 
-pub const SYMLINK: &str = "is a symbolic link: council never follows links in council.toml, proposals/, decisions/ or votes/; put the file itself there";
+pub const SYMLINK: &str = "is a symbolic link: council never follows links in council.toml, proposals/, decisions/, votes/ or theme/; put the file itself there";
 const SPECIAL: &str = "is not a regular file (a device, socket or pipe): governed paths hold regular files and folders only";
 /// What a submodule entry in git is called in messages.
 pub const SUBMODULE: &str =
