@@ -531,7 +531,7 @@ impl Repo {
 
     /// Whether `p` is the text that record option `o` pins.
     pub fn pins(&self, o: &crate::model::record::RecordOption, p: &Proposal) -> bool {
-        o.pins(&p.source) || self.stored.get(&p.file) == Some(&o.text)
+        self.text_id(p) == o.text
     }
 
     /// Stops a command that depends on council.toml when a value in it is present but wrong:

@@ -85,11 +85,6 @@ impl PartialEq for RecordOption {
 }
 
 impl RecordOption {
-    /// Whether `source` is the text the record pins for this option (its git blob id).
-    pub fn pins(&self, source: &str) -> bool {
-        crate::git::blob_id(source.as_bytes()) == self.text
-    }
-
     /// The option's name in ballots: the id as four digits.
     pub fn name(&self) -> String {
         format!("{:04}", self.id)
