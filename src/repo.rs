@@ -89,7 +89,7 @@ pub const SUBMODULE: &str =
 
 /// Text from bytes, or why it is not text.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    if let Some(at) = memchr::memchr(0, &bytes) {
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(format!(
             "binary file (a NUL byte on line {line}): expected UTF-8 text"
@@ -711,6 +711,13 @@ fn load_votes(files: &dyn Files, decisions: Vec<(String, Kind)>) -> Result<Votes
         votes.diagnostics.extend(d);
     }
     Ok(votes)
+}
+
+/// Frees `value` on a thread of its own: thousands of parsed files take milliseconds to free,
+/// which the answer need not wait for (the process may exit first; the memory goes with it).
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    // Where no thread can be started, the closure is dropped at once, and the value with it.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// Maps `f` over `items` on every available core, keeping order.

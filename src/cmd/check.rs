@@ -50,7 +50,7 @@ pub fn run(
     // The history since the base is judged on its own thread: it reads the commits and the
     // base's file list from git while the files are loaded, then starts from the files loaded
     // (the base shares nearly all of them) while they are checked.
-    let loaded: std::sync::OnceLock<Repo> = std::sync::OnceLock::new();
+    let mut loaded: std::sync::OnceLock<Repo> = std::sync::OnceLock::new();
     let (ready, wait) = std::sync::mpsc::channel::<()>();
     let (repo, checked, history) = std::thread::scope(|s| {
         let history = base.map(|rev| {
@@ -104,6 +104,7 @@ pub fn run(
     emit::emit(out, format, &diags, summary, ctx.quiet)?;
     let failed = summary.errors > 0
         || (deny_warnings && diags.iter().any(|d| d.severity == Severity::Warning));
+    crate::repo::drop_in_background(loaded.take());
     Ok(if failed { Exit::Failure } else { Exit::Success })
 }
 

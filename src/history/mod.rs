@@ -484,6 +484,57 @@ fn judge_changes<'a>(
     }
 }
 
+/// How many commits' differences `check --base` reads before its seed is ready.
+const AHEAD: usize = 64;
+
+/// What one commit changed, read from git alone (no parsed file).
+struct Step {
+    /// The difference from its first parent (from nothing for a root).
+    changes: Vec<Change>,
+    /// For a merge: the paths whose new version its branch brought, the branch's own commits
+    /// having been judged for it.
+    covered: HashSet<String>,
+    /// For a merge: the parents that share no history with the first.
+    unrelated: Vec<ObjectId>,
+}
+
+impl Step {
+    fn of(git: &Git, c: &CommitInfo) -> Result<Step> {
+        let changes = git.diff(c.parents.first().copied(), c.id)?;
+        let mut covered = HashSet::new();
+        let mut unrelated = Vec::new();
+        if let [p1, others @ ..] = c.parents.as_slice() {
+            for other in others {
+                let Some(base) = git.merge_base(*p1, *other) else {
+                    unrelated.push(*other);
+                    continue;
+                };
+                // What the branch changed since the merge base, as one tree difference.
+                let branch: HashMap<String, Option<Entry>> = git
+                    .diff(Some(base), *other)?
+                    .into_iter()
+                    .map(|b| (b.path, b.new))
+                    .collect();
+                // The branch's version, where the first parent kept the merge base's: had the
+                // first parent changed the file too, which version stays is the merge's choice
+                // (a delegate's replaced ballot brought back over her newer one, say).
+                for ch in &changes {
+                    if branch.get(&ch.path).is_some_and(|theirs| *theirs == ch.new)
+                        && git.entry_at(base, &ch.path)? == ch.old
+                    {
+                        covered.insert(ch.path.clone());
+                    }
+                }
+            }
+        }
+        Ok(Step {
+            changes,
+            covered,
+            unrelated,
+        })
+    }
+}
+
 /// Checks every commit reachable from HEAD and not from `since`. With `now` (as `check --base`
 /// runs), every change counts as made now, and commits dated in the future are errors.
 pub fn audit(git: &Git, since: Option<ObjectId>, now: Option<DateTime<Utc>>) -> Result<Report> {
@@ -578,12 +629,18 @@ pub fn audit_seeded(
     }
     let mut state = State::default();
     let mut cache = Cache::default();
+    let mut ahead: Vec<Option<Step>> = Vec::new();
     match since {
         Some(s) if !commits.is_empty() => {
             // The folders of votes/ are listed only where the range reaches them.
             let (base, unlisted) = git.files_deferring_votes(s)?;
+            // While the seed is still being loaded, the first commits' differences are read
+            // (they need no parsed file): a pull request's few commits, all of them.
+            ahead = (commits.iter().take(AHEAD))
+                .map(|c| (!c.shallow_boundary).then(|| Step::of(git, c)).transpose())
+                .collect::<Result<_>>()?;
             cache.seed = seed();
-            state.apply(git, &mut cache, &base)?;
+            state.update(git, &mut cache, &base, |_, _| {})?;
             state.unlisted = unlisted.into_iter().collect();
             state.at = Some(s);
         }
@@ -592,7 +649,7 @@ pub fn audit_seeded(
     // Which commit made each version of the files whose rows name a person (ballots, records,
     // council.toml): a merge that brings a version from its branch is judged by its maker.
     let mut makers: HashMap<(String, Entry), ObjectId> = HashMap::new();
-    for c in &commits {
+    for (index, c) in commits.iter().enumerate() {
         if c.shallow_boundary {
             report.diagnostics.push(Diagnostic::file(
                 "history-incomplete",
@@ -615,41 +672,24 @@ pub fn audit_seeded(
                 "a commit without parents: only the first commit of the history may bring in files unchecked".into(),
             ));
         }
-        // Which of a merge's changes the branch brought (its own commits were judged).
-        let mut covered = HashSet::new();
-        let changes = git.diff(first, c.id)?;
-        if c.parents.len() > 1 {
-            let p1 = c.parents[0];
-            for other in &c.parents[1..] {
-                let Some(base) = git.merge_base(p1, *other) else {
-                    report.diagnostics.push(violation(
-                        "history-root",
-                        c,
-                        "",
-                        format!(
-                            "a merge that joins an unrelated history ({}): its files were never checked",
-                            other.short()
-                        ),
-                    ));
-                    continue;
-                };
-                // What the branch changed since the merge base, as one tree difference.
-                let branch: HashMap<String, Option<Entry>> = git
-                    .diff(Some(base), *other)?
-                    .into_iter()
-                    .map(|b| (b.path, b.new))
-                    .collect();
-                // The branch's version, where the first parent kept the merge base's: had the
-                // first parent changed the file too, which version stays is the merge's choice
-                // (a delegate's replaced ballot brought back over her newer one, say).
-                for ch in &changes {
-                    if branch.get(&ch.path).is_some_and(|theirs| *theirs == ch.new)
-                        && git.entry_at(base, &ch.path)? == ch.old
-                    {
-                        covered.insert(ch.path.clone());
-                    }
-                }
-            }
+        let Step {
+            changes,
+            covered,
+            unrelated,
+        } = match ahead.get_mut(index).and_then(Option::take) {
+            Some(step) => step,
+            None => Step::of(git, c)?,
+        };
+        for other in unrelated {
+            report.diagnostics.push(violation(
+                "history-root",
+                c,
+                "",
+                format!(
+                    "a merge that joins an unrelated history ({}): its files were never checked",
+                    other.short()
+                ),
+            ));
         }
         // The maker of each covered change, where it is known.
         let mut authors: HashMap<String, &CommitInfo> = HashMap::new();
@@ -706,5 +746,6 @@ pub fn audit_seeded(
         report.decisions.extend(j.decisions);
         report.diagnostics.extend(j.out);
     }
+    crate::repo::drop_in_background((state, cache));
     Ok(report)
 }

@@ -18,15 +18,46 @@ pub(super) enum Parsed {
     Other,
 }
 
+/// A small set of names in order: the indexes' entries hold one name nearly always, and a
+/// long history holds thousands of them (a tree set would allocate a node for each).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Names(Vec<String>);
+
+impl Names {
+    fn insert(&mut self, name: &str) {
+        if let Err(at) = self.0.binary_search_by(|n| n.as_str().cmp(name)) {
+            self.0.insert(at, name.to_owned());
+        }
+    }
+
+    fn remove(&mut self, name: &str) {
+        if let Ok(at) = self.0.binary_search_by(|n| n.as_str().cmp(name)) {
+            self.0.remove(at);
+        }
+    }
+
+    pub(super) fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Names {
+    type Item = &'a String;
+    type IntoIter = std::slice::Iter<'a, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// The governed files at one commit, with indexes for the lookups the rows make.
 #[derive(Default, Clone)]
 pub(super) struct State {
     pub(super) at: Option<ObjectId>,
     pub(super) files: BTreeMap<String, Item>,
     /// Proposal file path → the decisions whose records name it as an option.
-    pub(super) named_by: HashMap<String, BTreeSet<String>>,
+    pub(super) named_by: HashMap<String, Names>,
     /// Proposal id → the paths of the proposals with that id.
-    pub(super) by_id: HashMap<u32, BTreeSet<String>>,
+    pub(super) by_id: HashMap<u32, Names>,
     /// Folders `votes/D` not listed in `files` yet, with their tree at `at`: listed (by
     /// [`State::list_votes`]) before anything reads or changes them.
     pub(super) unlisted: HashMap<String, ObjectId>,
@@ -67,7 +98,7 @@ impl State {
                 for o in &r.options {
                     let set = self.named_by.entry(o.file.clone()).or_default();
                     if add {
-                        set.insert(r.decision.clone());
+                        set.insert(&r.decision);
                     } else {
                         set.remove(&r.decision);
                     }
@@ -77,7 +108,7 @@ impl State {
                 if let Some(id) = &p.id {
                     let set = self.by_id.entry(id.value).or_default();
                     if add {
-                        set.insert(path.to_owned());
+                        set.insert(path);
                     } else {
                         set.remove(path);
                     }
@@ -143,20 +174,15 @@ impl Seed {
     /// The proposals, records and council.toml `repo` loaded, keyed by their blob ids.
     pub fn of(repo: &crate::repo::Repo) -> Seed {
         let id = |text: &str| ObjectId::of_blob(text.as_bytes());
-        // Hashing is most of the work: on every core. The entries share the parses (no copy).
-        let texts: Vec<&str> = (repo.proposals.iter().map(|p| p.source.as_str()))
-            .chain(repo.records.iter().map(|r| r.source.as_str()))
-            .collect();
-        let mut ids = crate::repo::parallel_map(&texts, |t| id(t)).into_iter();
+        // Hashed on this thread: the pool's threads are checking the same files meanwhile, and
+        // a job given to them would wait behind theirs. The entries share the parses (no copy).
         let proposals = (repo.proposals.iter())
-            .zip(ids.by_ref())
-            .filter_map(|(p, i)| Some(((i?, p.file.clone()), Arc::clone(p))))
+            .map(|p| ((id(&p.source), p.file.clone()), Arc::clone(p)))
             .collect();
         let records = (repo.records.iter())
-            .zip(ids)
-            .filter_map(|(r, i)| Some((i?, Arc::clone(r))))
+            .map(|r| (id(&r.source), Arc::clone(r)))
             .collect();
-        let council = id(&repo.council.source).map(|i| (i, repo.council.clone()));
+        let council = Some((id(&repo.council.source), repo.council.clone()));
         Seed {
             proposals,
             records,
@@ -294,6 +320,20 @@ impl State {
         changes: &[Change],
     ) -> Result<HashMap<String, Option<Item>>> {
         let mut old = HashMap::with_capacity(changes.len());
+        self.update(git, cache, changes, |path, prev| {
+            old.insert(path.to_owned(), prev);
+        })?;
+        Ok(old)
+    }
+
+    /// Applies `changes`, handing each replaced item to `replaced`.
+    pub(super) fn update(
+        &mut self,
+        git: &Git,
+        cache: &mut Cache,
+        changes: &[Change],
+        mut replaced: impl FnMut(&str, Option<Item>),
+    ) -> Result<()> {
         for ch in changes {
             self.list_votes(git, cache, &ch.path)?;
             let prev = self.files.remove(&ch.path);
@@ -305,9 +345,9 @@ impl State {
                 self.index(&ch.path, &item, true);
                 self.files.insert(ch.path.clone(), item);
             }
-            old.insert(ch.path.clone(), prev);
+            replaced(&ch.path, prev);
         }
-        Ok(old)
+        Ok(())
     }
 
     /// Moves the state to `target` by the difference of the two trees.
@@ -324,7 +364,7 @@ impl State {
             None => *self = State::default(),
             Some(t) => {
                 let changes = git.diff(self.at, t)?;
-                self.apply(git, cache, &changes)?;
+                self.update(git, cache, &changes, |_, _| {})?;
                 self.at = Some(t);
             }
         }

@@ -24,15 +24,35 @@ pub fn check(repo: &Repo, now: DateTime<Utc>) -> Vec<Diagnostic> {
     let mut out = repo.diagnostics.clone();
     let rules = repo.rules();
     let recorded = recorded(repo);
-    let per_file = crate::repo::parallel_map(&repo.proposals, |p| {
-        let mut d = Vec::new();
-        let has_votes = p.id.as_ref().is_some_and(|id| recorded.contains(&id.value));
-        proposals::check(p, &rules, repo, has_votes, &mut d);
-        d
-    });
+    // The three kinds of check at once: the repository-wide ones would otherwise wait for
+    // the per-file ones.
+    let (per_file, (across, decided)) = rayon::join(
+        || {
+            crate::repo::parallel_map(&repo.proposals, |p| {
+                let mut d = Vec::new();
+                let has_votes = p.id.as_ref().is_some_and(|id| recorded.contains(&id.value));
+                proposals::check(p, &rules, repo, has_votes, &mut d);
+                d
+            })
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut d = Vec::new();
+                    cross_file(repo, &mut d);
+                    d
+                },
+                || {
+                    let mut d = Vec::new();
+                    ballots(repo, now, &mut d);
+                    d
+                },
+            )
+        },
+    );
     out.extend(per_file.into_iter().flatten());
-    cross_file(repo, &mut out);
-    ballots(repo, now, &mut out);
+    out.extend(across);
+    out.extend(decided);
     out
 }
 
