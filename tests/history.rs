@@ -125,6 +125,92 @@ fn a_clean_history_passes() {
         .success();
 }
 
+/// `check --base` reads the first 64 commits of a range ahead (while the files load) and the
+/// rest as it goes: a long pull request, with a merge on either side of that line, is judged
+/// the same all along it, and as `audit` judges it.
+#[test]
+fn a_long_pull_request_is_judged_commit_by_commit() {
+    let f = repo();
+    git_in(f.path(), &["checkout", "-q", "-b", "side"], &[]);
+    vote(&f, "ada", &["0002", "none"]);
+    commit(&f, ADA, "2026-12-02", "vote(lockfile): ada", None);
+    git_in(f.path(), &["checkout", "-q", "main"], &[]);
+    git_in(f.path(), &["checkout", "-q", "-b", "pr"], &[]);
+    let merge = |f: &Fixture| {
+        let d = "2026-12-02T12:00:00+00:00";
+        git_in(
+            f.path(),
+            &[
+                "-c",
+                "user.name=Ada Lovelace",
+                "-c",
+                "user.email=ada@example.org",
+                "merge",
+                "-q",
+                "--no-ff",
+                "-m",
+                "merge",
+                "side",
+            ],
+            &[("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)],
+        );
+    };
+    let mut forged = Vec::new();
+    for n in 1..=70 {
+        match n {
+            // Mallory's ballots for bob, inside and past the commits read ahead.
+            3 | 67 => {
+                vote(&f, "bob", &[if n == 3 { "0002" } else { "0003" }, "none"]);
+                forged.push(commit(&f, MALLORY, "2026-12-02", "a ballot for bob", None));
+            }
+            10 => merge(&f),
+            65 => {
+                // The side branch moves on, and is merged again past the line.
+                git_in(f.path(), &["checkout", "-q", "side"], &[]);
+                vote(&f, "ada", &["0003", "none"]);
+                commit(&f, ADA, "2026-12-02", "vote(lockfile): ada again", None);
+                git_in(f.path(), &["checkout", "-q", "pr"], &[]);
+                merge(&f);
+            }
+            _ => {
+                f.write("notes.txt", format!("revision {n}\n"));
+                commit(&f, CY, "2026-12-02", "notes", None);
+            }
+        }
+    }
+    let out = f
+        .council()
+        .env("COUNCIL_NOW", "2026-12-03T00:00:00Z")
+        .args(["check", "--base", "main"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for id in &forged {
+        assert!(
+            text.contains(&format!(
+                "commit {id} (Mallory <mallory@example.org>): added votes/lockfile/bob.toml"
+            )) || text.contains(&format!(
+                "commit {id} (Mallory <mallory@example.org>): changed votes/lockfile/bob.toml"
+            )),
+            "{id}: {text}"
+        );
+    }
+    assert!(text.contains("2 errors"), "{text}");
+    // audit of the same history, merged: the same two commits, nothing else.
+    git_in(f.path(), &["checkout", "-q", "main"], &[]);
+    git_in(f.path(), &["merge", "-q", "--ff-only", "pr"], &[]);
+    let (code, text) = audit(&f);
+    assert_eq!(code, 1, "{text}");
+    for id in &forged {
+        assert!(
+            text.contains(&format!("commit {id} (Mallory")),
+            "{id}: {text}"
+        );
+    }
+    assert!(text.contains(" 2 errors"), "{text}");
+}
+
 #[test]
 fn forged_and_misattributed_ballots_are_caught() {
     let f = repo();
