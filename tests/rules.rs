@@ -303,3 +303,26 @@ rule!(status_tally, "status-tally",
     bad: |f: &Fixture| decided(f, "Accepted"),
     good: |f: &Fixture| decided(f, "Rejected"),
     at: (P, 5, 10));
+
+/// The label says where a missing section goes: before the next one present, or after the
+/// last line when it is the last.
+#[test]
+fn a_missing_section_says_where_it_belongs() {
+    let label = |from: &str| {
+        let f = Fixture::new();
+        with(&f, from, "");
+        let out = f.council().args(["check"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = label("## Motivation\n\nText.\n\n");
+    assert!(
+        text.contains("`## Motivation` belongs before here"),
+        "{text}"
+    );
+    let text = label("\n## Rejected Ideas\n\nText.\n");
+    assert!(
+        text.contains("`## Rejected Ideas` belongs after here"),
+        "{text}"
+    );
+    assert!(text.contains(":38:1"), "{text}");
+}

@@ -16,12 +16,17 @@ use crate::{Exit, git, refuse};
 
 /// What `vote` is asked for (its command-line arguments).
 #[derive(Debug, Default, clap::Args)]
+// One way to vote is required; clap's message then names them all (a topic takes --rank).
+#[command(group(clap::ArgGroup::new("ballot").required(true).args(["choice", "rank", "casting", "recuse"])))]
+#[command(
+    override_usage = "council vote [OPTIONS] <DECISION> <CHOICE|--rank <RANKING>|--casting <OPTION>|--recuse>"
+)]
 pub struct Request {
     /// The decision: a topic, or a proposal's id (7 or 0007)
     #[arg(value_name = "DECISION")]
     pub decision: String,
     /// For a one-proposal decision: approve (it above none), reject (none above it) or abstain
-    #[arg(value_name = "CHOICE", value_parser = ["approve", "reject", "abstain"], required_unless_present_any = ["rank", "casting", "recuse"], conflicts_with_all = ["rank", "casting", "recuse"])]
+    #[arg(value_name = "CHOICE", value_parser = ["approve", "reject", "abstain"], conflicts_with_all = ["rank", "casting", "recuse"])]
     pub choice: Option<String>,
     /// A ranking, most preferred first: options (7 or 0007, and none) separated by `>`, equals by `=`
     #[arg(long, value_name = "RANKING", conflicts_with_all = ["casting", "recuse"])]

@@ -277,12 +277,18 @@ fn check_sections(p: &Proposal, required: &[String], kind: Type, out: &mut Vec<D
             .filter(|(i, _)| *i > idx)
             .min_by_key(|(i, _)| *i)
             .map(|(_, s)| *s);
-        let d = match next {
-            Some(s) => Diagnostic::at_line("missing-section", &p.file, src, s.line, s.column, ""),
+        let (d, place) = match next {
+            Some(s) => (
+                Diagnostic::at_line("missing-section", &p.file, src, s.line, s.column, ""),
+                "before",
+            ),
             None => {
                 let end = src.trim_end().len();
                 let start = src[..end].rfind('\n').map_or(0, |i| i + 1);
-                Diagnostic::at("missing-section", &p.file, src, start..end, "")
+                (
+                    Diagnostic::at("missing-section", &p.file, src, start..end, ""),
+                    "after",
+                )
             }
         };
         out.push(
@@ -293,7 +299,7 @@ fn check_sections(p: &Proposal, required: &[String], kind: Type, out: &mut Vec<D
                 ),
                 ..d
             }
-            .with_label(format!("`## {title}` belongs before here")),
+            .with_label(format!("`## {title}` belongs {place} here")),
         );
     }
 }
