@@ -991,6 +991,22 @@ impl Git {
         !self.shallow.is_empty() || self.repo.is_shallow()
     }
 
+    /// Whether the history of `commit` (it included) reaches a shallow clone's boundary, past
+    /// which its ancestors were not fetched. Never in a full clone.
+    pub fn reaches_cut(&self, commit: ObjectId) -> Result<bool> {
+        if self.shallow.is_empty() {
+            return Ok(false);
+        }
+        let mut walk = self.repo.revwalk()?;
+        walk.push(commit.0)?;
+        for id in walk {
+            if self.shallow.contains(&id?) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Which of the paths `rels` (relative to the governance root) git tracks: in the index
     /// or in HEAD's tree.
     pub fn tracked<'r>(&self, rels: &[&'r str]) -> Vec<&'r str> {

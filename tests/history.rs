@@ -525,6 +525,144 @@ fn shallow_clones_say_what_they_could_not_verify() {
         .stderr(contains("shallow clone"));
 }
 
+/// A shallow clone that cuts a merged branch short, or the first-parent line above the
+/// repository's first commit: what lies beyond the cut is unverified (`history-incomplete`),
+/// not an unrelated history or a second first commit (`history-root`). Attacker review.
+#[test]
+fn a_shallow_cut_through_a_merge_is_incomplete_not_unrelated() {
+    let f = repo();
+    git_in(f.path(), &["checkout", "-q", "-b", "side"], &[]);
+    for n in 1..=5 {
+        f.write("side.txt", format!("{n}\n"));
+        commit(&f, CY, "2026-12-02", "side", None);
+    }
+    git_in(f.path(), &["checkout", "-q", "main"], &[]);
+    git_in(f.path(), &["checkout", "-q", "-b", "pr"], &[]);
+    f.write("a.txt", "a\n");
+    commit(&f, CY, "2026-12-02", "a", None);
+    let d = "2026-12-02T12:00:00+00:00";
+    git_in(
+        f.path(),
+        &[
+            "-c",
+            "user.name=Cy Young",
+            "-c",
+            "user.email=cy@example.org",
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "merge side",
+            "side",
+        ],
+        &[("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)],
+    );
+    let now = "2026-12-03T00:00:00Z";
+    f.council()
+        .env("COUNCIL_NOW", now)
+        .args(["check", "--base", "main"])
+        .assert()
+        .success();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", f.path().display());
+    let run = |depth: &str, args: &[&str]| {
+        let dir = clone.path().join(depth);
+        if !dir.exists() {
+            git_in(
+                clone.path(),
+                &[
+                    "clone",
+                    "-q",
+                    "--no-single-branch",
+                    "--depth",
+                    depth,
+                    &url,
+                    depth,
+                ],
+                &[],
+            );
+        }
+        let mut c = assert_cmd::Command::cargo_bin("council").unwrap();
+        let out = c
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .env("COUNCIL_NOW", now)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // Depth 3 from pr: the merge, `a` and the open commit on the first-parent line; the side
+    // branch cut after two of its five commits.
+    for args in [&["check", "--base", "origin/main"][..], &["audit"]] {
+        let (code, text) = run("3", args);
+        assert_eq!(code, Some(0), "{args:?}: {text}");
+        assert!(!text.contains("history-root"), "{args:?}: {text}");
+        assert!(
+            text.contains("warning[history-incomplete]"),
+            "{args:?}: {text}"
+        );
+    }
+}
+
+/// `audit` of a shallow clone whose first-parent line is cut while a merged branch reaches the
+/// history's first commit: that commit is not a second root (attacker review).
+#[test]
+fn a_shallow_cut_above_the_first_commit_is_incomplete_not_a_second_root() {
+    let f = repo();
+    git_in(f.path(), &["checkout", "-q", "-b", "side", "HEAD~1"], &[]);
+    f.write("side.txt", "side\n");
+    commit(&f, CY, "2026-12-02", "side", None);
+    git_in(f.path(), &["checkout", "-q", "main"], &[]);
+    for n in 1..=5 {
+        f.write("a.txt", format!("{n}\n"));
+        commit(&f, CY, "2026-12-02", "a", None);
+    }
+    let d = "2026-12-02T12:00:00+00:00";
+    git_in(
+        f.path(),
+        &[
+            "-c",
+            "user.name=Cy Young",
+            "-c",
+            "user.email=cy@example.org",
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "merge side",
+            "side",
+        ],
+        &[("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)],
+    );
+    assert_eq!(audit(&f).0, 0);
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", f.path().display());
+    // Depth 4: the merge and three of the main line; through the side branch, the first commit.
+    git_in(
+        clone.path(),
+        &["clone", "-q", "--depth", "4", &url, "c"],
+        &[],
+    );
+    let mut c = assert_cmd::Command::cargo_bin("council").unwrap();
+    let out = c
+        .current_dir(clone.path().join("c"))
+        .env("NO_COLOR", "1")
+        .arg("audit")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("history-root"), "{text}");
+    assert!(
+        text.contains("whether it is the history's first commit could not be verified"),
+        "{text}"
+    );
+}
+
 #[test]
 fn without_git_the_history_features_say_why() {
     let f = Fixture::new();

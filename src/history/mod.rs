@@ -462,9 +462,14 @@ fn judge_changes<'a>(
                 "non-regular-file",
                 &ch.path,
                 format!(
-                    "{} {}: decisions/ holds only <decision>.toml records and votes/ only <decision>/<delegate>.toml ballots",
+                    "{} {}: {}",
                     verb(ch),
-                    ch.path
+                    ch.path,
+                    if ch.path.starts_with("votes/") {
+                        "votes/ holds only <decision>/<delegate>.toml ballots"
+                    } else {
+                        "decisions/ holds only <decision>.toml records"
+                    }
                 ),
             );
             continue;
@@ -494,8 +499,9 @@ struct Step {
     /// For a merge: the paths whose new version its branch brought, the branch's own commits
     /// having been judged for it.
     covered: HashSet<String>,
-    /// For a merge: the parents that share no history with the first.
-    unrelated: Vec<ObjectId>,
+    /// For a merge: the parents that share no history with the first, each with whether a
+    /// shallow clone's cut may hide the history they share.
+    unrelated: Vec<(ObjectId, bool)>,
 }
 
 impl Step {
@@ -506,7 +512,8 @@ impl Step {
         if let [p1, others @ ..] = c.parents.as_slice() {
             for other in others {
                 let Some(base) = git.merge_base(*p1, *other) else {
-                    unrelated.push(*other);
+                    let cut = git.reaches_cut(*p1)? || git.reaches_cut(*other)?;
+                    unrelated.push((*other, cut));
                     continue;
                 };
                 // What the branch changed since the merge base, as one tree difference.
@@ -569,6 +576,13 @@ pub fn audit_seeded(
     } else {
         None
     };
+    // `audit` of a shallow clone whose first-parent line ends at the cut: the history's first
+    // commit is not known.
+    let chain_cut = since.is_none()
+        && chain
+            .last()
+            .and_then(|id| by_id.get(id))
+            .is_some_and(|c| c.shallow_boundary);
     let mut report = Report {
         commits: commits.len(),
         ..Report::default()
@@ -662,15 +676,28 @@ pub fn audit_seeded(
             state.move_to(git, &mut cache, Some(c.id))?;
             continue;
         }
-        let is_import = Some(c.id) == import && c.parents.is_empty();
+        let mut is_import = Some(c.id) == import && c.parents.is_empty();
         let first = c.parents.first().copied();
         if c.parents.is_empty() && !is_import {
-            report.diagnostics.push(violation(
-                "history-root",
-                c,
-                "",
-                "a commit without parents: only the first commit of the history may bring in files unchecked".into(),
-            ));
+            if chain_cut {
+                // The first-parent line ends at the cut, so this may be the first commit.
+                report.diagnostics.push(Diagnostic::file(
+                    "history-incomplete",
+                    "",
+                    format!(
+                        "this is a shallow clone whose first-parent line is cut: commit {} has no parents, and whether it is the history's first commit could not be verified (git fetch --unshallow)",
+                        c.short()
+                    ),
+                ));
+                is_import = true;
+            } else {
+                report.diagnostics.push(violation(
+                    "history-root",
+                    c,
+                    "",
+                    "a commit without parents: only the first commit of the history may bring in files unchecked".into(),
+                ));
+            }
         }
         let Step {
             changes,
@@ -680,16 +707,28 @@ pub fn audit_seeded(
             Some(step) => step,
             None => Step::of(git, c)?,
         };
-        for other in unrelated {
-            report.diagnostics.push(violation(
-                "history-root",
-                c,
-                "",
-                format!(
-                    "a merge that joins an unrelated history ({}): its files were never checked",
-                    other.short()
-                ),
-            ));
+        for (other, cut) in unrelated {
+            report.diagnostics.push(if cut {
+                Diagnostic::file(
+                    "history-incomplete",
+                    "",
+                    format!(
+                        "this is a shallow clone: merge {} joins {} but the history they share is missing, so what the merge brought could not be verified (git fetch --unshallow)",
+                        c.short(),
+                        other.short()
+                    ),
+                )
+            } else {
+                violation(
+                    "history-root",
+                    c,
+                    "",
+                    format!(
+                        "a merge that joins an unrelated history ({}): its files were never checked",
+                        other.short()
+                    ),
+                )
+            });
         }
         // The maker of each covered change, where it is known.
         let mut authors: HashMap<String, &CommitInfo> = HashMap::new();
