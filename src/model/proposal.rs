@@ -640,6 +640,13 @@ pub fn check_author(s: &str) -> Result<(), String> {
     if name.contains(['<', '>']) {
         return Err(format!("author `{s}`: write `Name` or `Name <email>`"));
     }
+    // An email written into the name (`Grace Hopper grace@example.org`) would be shown as
+    // part of it; a handle such as `@grace` is a name.
+    if let Some(word) = name.split_whitespace().find(|w| check_email(w).is_ok()) {
+        return Err(format!(
+            "author `{s}`: `{word}` looks like an email; it goes in angle brackets at the end, as `Name <email>`"
+        ));
+    }
     if let Some(email) = email {
         check_email(email).map_err(|why| format!("author `{s}`: {why}"))?;
     }
@@ -729,6 +736,10 @@ mod tests {
         assert!(check_author("Grace Hopper").is_ok());
         assert!(check_author("<ada@example.org>").is_err());
         assert!(check_author("Ada <ada@example>").is_err());
+        // An email outside the brackets is a mistake; a handle is a name.
+        assert!(check_author("Grace Hopper grace@example.org").is_err());
+        assert!(check_author("ada@example.org").is_err());
+        assert!(check_author("Grace (@grace)").is_ok());
         assert!(check_topic("lockfile").is_ok());
         assert!(check_topic("123").is_err());
         assert!(check_topic("Lockfile").is_err());
