@@ -835,13 +835,7 @@ impl Git {
     /// The files at any depth of the folder `dir` whose tree is `tree`, as additions.
     pub fn list_folder(&self, dir: &str, tree: ObjectId) -> Result<Vec<Change>> {
         let mut out = Vec::new();
-        let mut stack: Vec<SubDir> = vec![(dir.to_owned(), None, Some(tree.0))];
-        while let Some((dir, o, n)) = stack.pop() {
-            let (a, b) = (self.raw_opt(o)?, self.raw_opt(n)?);
-            let mut sub = Vec::new();
-            diff_level(&a, &b, &dir, &mut out, &mut sub);
-            stack.extend(sub);
-        }
+        self.diff_folders(vec![(dir.to_owned(), None, Some(tree.0))], &mut out, None)?;
         Ok(out)
     }
 
@@ -863,7 +857,7 @@ impl Git {
         old: Option<git2::Oid>,
         new: Option<git2::Oid>,
         out: &mut Vec<Change>,
-        mut deferred: Option<&mut Folders>,
+        deferred: Option<&mut Folders>,
     ) -> Result<()> {
         if old == new {
             return Ok(());
@@ -884,10 +878,21 @@ impl Git {
                 || ROOTS.contains(&c.path.as_str())
                 || crate::write::is_working_file(&c.path)
         }));
-        let mut stack: Vec<(String, Option<git2::Oid>, Option<git2::Oid>)> = dirs
+        let stack: Vec<SubDir> = dirs
             .into_iter()
             .filter(|(p, _, _)| ROOTS.contains(&p.as_str()))
             .collect();
+        self.diff_folders(stack, out, deferred)
+    }
+
+    /// Compares the folders on `stack` and every folder below them where their trees differ;
+    /// with `deferred`, see [`Git::diff_governed_with`].
+    fn diff_folders(
+        &self,
+        mut stack: Vec<SubDir>,
+        out: &mut Vec<Change>,
+        mut deferred: Option<&mut Folders>,
+    ) -> Result<()> {
         while let Some((dir, o, n)) = stack.pop() {
             if let Some(d) = deferred.as_deref_mut()
                 && o.is_none()

@@ -54,6 +54,22 @@ fn commit(f: &Fixture, who: (&str, &str), date: &str, msg: &str, key: Option<&Pa
         .to_owned()
 }
 
+/// Merges `branch` into the current branch with a merge commit by `who` on `date`.
+fn merge(f: &Fixture, who: (&str, &str), date: &str, msg: &str, branch: &str) {
+    let (name, email) = (
+        format!("user.name={}", who.0),
+        format!("user.email={}", who.1),
+    );
+    let d = format!("{date}T12:00:00+00:00");
+    git_in(
+        f.path(),
+        &[
+            "-c", &name, "-c", &email, "merge", "-q", "--no-ff", "-m", msg, branch,
+        ],
+        &[("GIT_AUTHOR_DATE", &d), ("GIT_COMMITTER_DATE", &d)],
+    );
+}
+
 /// A repository whose first commit holds the fixture, and whose second opens voting on
 /// `lockfile` (proposals 2 and 3) from 2026-12-01 to 2026-12-15.
 fn repo() -> Fixture {
@@ -136,25 +152,6 @@ fn a_long_pull_request_is_judged_commit_by_commit() {
     commit(&f, ADA, "2026-12-02", "vote(lockfile): ada", None);
     git_in(f.path(), &["checkout", "-q", "main"], &[]);
     git_in(f.path(), &["checkout", "-q", "-b", "pr"], &[]);
-    let merge = |f: &Fixture| {
-        let d = "2026-12-02T12:00:00+00:00";
-        git_in(
-            f.path(),
-            &[
-                "-c",
-                "user.name=Ada Lovelace",
-                "-c",
-                "user.email=ada@example.org",
-                "merge",
-                "-q",
-                "--no-ff",
-                "-m",
-                "merge",
-                "side",
-            ],
-            &[("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)],
-        );
-    };
     let mut forged = Vec::new();
     for n in 1..=70 {
         match n {
@@ -163,14 +160,14 @@ fn a_long_pull_request_is_judged_commit_by_commit() {
                 vote(&f, "bob", &[if n == 3 { "0002" } else { "0003" }, "none"]);
                 forged.push(commit(&f, MALLORY, "2026-12-02", "a ballot for bob", None));
             }
-            10 => merge(&f),
+            10 => merge(&f, ADA, "2026-12-02", "merge", "side"),
             65 => {
                 // The side branch moves on, and is merged again past the line.
                 git_in(f.path(), &["checkout", "-q", "side"], &[]);
                 vote(&f, "ada", &["0003", "none"]);
                 commit(&f, ADA, "2026-12-02", "vote(lockfile): ada again", None);
                 git_in(f.path(), &["checkout", "-q", "pr"], &[]);
-                merge(&f);
+                merge(&f, ADA, "2026-12-02", "merge", "side");
             }
             _ => {
                 f.write("notes.txt", format!("revision {n}\n"));
@@ -540,23 +537,7 @@ fn a_shallow_cut_through_a_merge_is_incomplete_not_unrelated() {
     git_in(f.path(), &["checkout", "-q", "-b", "pr"], &[]);
     f.write("a.txt", "a\n");
     commit(&f, CY, "2026-12-02", "a", None);
-    let d = "2026-12-02T12:00:00+00:00";
-    git_in(
-        f.path(),
-        &[
-            "-c",
-            "user.name=Cy Young",
-            "-c",
-            "user.email=cy@example.org",
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "merge side",
-            "side",
-        ],
-        &[("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)],
-    );
+    merge(&f, CY, "2026-12-02", "merge side", "side");
     let now = "2026-12-03T00:00:00Z";
     f.council()
         .env("COUNCIL_NOW", now)
@@ -621,23 +602,7 @@ fn a_shallow_cut_above_the_first_commit_is_incomplete_not_a_second_root() {
         f.write("a.txt", format!("{n}\n"));
         commit(&f, CY, "2026-12-02", "a", None);
     }
-    let d = "2026-12-02T12:00:00+00:00";
-    git_in(
-        f.path(),
-        &[
-            "-c",
-            "user.name=Cy Young",
-            "-c",
-            "user.email=cy@example.org",
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "merge side",
-            "side",
-        ],
-        &[("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)],
-    );
+    merge(&f, CY, "2026-12-02", "merge side", "side");
     assert_eq!(audit(&f).0, 0);
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", f.path().display());
@@ -695,23 +660,7 @@ fn a_merge_is_not_blamed_for_what_its_branches_did() {
     git_in(f.path(), &["checkout", "-q", "main"], &[]);
     vote(&f, "ada", &["0003", "none"]);
     commit(&f, ADA, "2026-12-03", "vote(lockfile): ada", None);
-    let d = "2026-12-04T12:00:00+00:00";
-    git_in(
-        f.path(),
-        &[
-            "-c",
-            "user.name=Ada Lovelace",
-            "-c",
-            "user.email=ada@example.org",
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "merge bob's vote",
-            "bob-votes",
-        ],
-        &[("GIT_AUTHOR_DATE", d), ("GIT_COMMITTER_DATE", d)],
-    );
+    merge(&f, ADA, "2026-12-04", "merge bob's vote", "bob-votes");
     let (code, text) = audit(&f);
     assert_eq!(code, 0, "{text}");
     assert!(
