@@ -146,7 +146,7 @@ fn hex_id(out: &std::process::Output) -> Option<String> {
 /// history judges differ.
 ///
 /// The attribute files are read first, as bytes, without starting git: the `.gitattributes`
-/// from the top of the working tree down to `proposals/`, `decisions/` and `votes/`, the
+/// from the top of the working tree down to the governed folders (`theme/` too), the
 /// repository's `info/attributes` and the user's attributes file. Where one names an attribute,
 /// is not plain UTF-8 text (a checkout may have re-encoded it), or a configuration names
 /// another attributes file, git itself says which files the attributes apply to
@@ -189,7 +189,7 @@ pub fn checkout_conversions(root: &Path, rels: &[&str]) -> Vec<Conversion> {
             .map(|_| ".gitattributes".to_owned());
         sources.push((rel, dir.join(".gitattributes")));
     }
-    for sub in ["proposals", "decisions", "votes"] {
+    for sub in GOVERNED_FOLDERS {
         sources.push((
             Some(format!("{sub}/.gitattributes")),
             root.join(sub).join(".gitattributes"),
@@ -866,21 +866,15 @@ impl Git {
         let mut top = Vec::new();
         let mut dirs = Vec::new();
         diff_level(&a, &b, "", &mut top, &mut dirs);
-        // The site's templates (`theme/`) too: they say what was decided to every reader.
-        const ROOTS: [&str; 4] = [
-            "proposals",
-            "decisions",
-            "votes",
-            crate::render::templates::THEME_DIR,
-        ];
         out.extend(top.into_iter().filter(|c| {
             c.path == crate::model::council::FILE
-                || ROOTS.contains(&c.path.as_str())
+                || GOVERNED_FOLDERS.contains(&c.path.as_str())
                 || crate::write::is_working_file(&c.path)
+                || case_variant(&c.path).is_some()
         }));
         let stack: Vec<SubDir> = dirs
             .into_iter()
-            .filter(|(p, _, _)| ROOTS.contains(&p.as_str()))
+            .filter(|(p, _, _)| GOVERNED_FOLDERS.contains(&p.as_str()) || case_variant(p).is_some())
             .collect();
         self.diff_folders(stack, out, deferred)
     }
@@ -1335,6 +1329,26 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
         i += 1;
     }
     i
+}
+
+/// The folders of the governance root that history reads, beside council.toml; the site's
+/// templates (`theme/`) too: they say what was decided to every reader.
+const GOVERNED_FOLDERS: [&str; 4] = [
+    "proposals",
+    "decisions",
+    "votes",
+    crate::render::templates::THEME_DIR,
+];
+
+/// The governed name that the path `rel` (relative to the governance root) spells in other
+/// letter case at its top (`Votes/0006/cy.toml`, `COUNCIL.TOML`), if it does: a checkout on a
+/// case-insensitive file system (macOS, Windows) reads it as that file or folder.
+pub fn case_variant(rel: &str) -> Option<&'static str> {
+    let top = rel.split('/').next().unwrap_or(rel);
+    let lower = top.to_lowercase();
+    std::iter::once(crate::model::council::FILE)
+        .chain(GOVERNED_FOLDERS)
+        .find(|g| *g != top && *g == lower)
 }
 
 /// A folder to compare further: (its path, old tree, new tree).

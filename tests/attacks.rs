@@ -1830,6 +1830,13 @@ fn an_attribute_that_rewrites_governed_files_on_checkout() {
         (b"# \xff\n*.toml ident\n", "`ident`", 2),
         (b"votes/** filter=lfs\n", "the filter driver `lfs`", 1),
         (b"[attr]quiet ident\n*.toml quiet\n", "`ident`", 1),
+        // The site's templates too: a stranger's attribute re-encoding the chair's theme
+        // would blank what the site says was decided (attacker review round 5).
+        (
+            b"theme/** working-tree-encoding=UTF-7\n",
+            "`working-tree-encoding=UTF-7`",
+            1,
+        ),
     ] {
         g.write(".gitattributes", attributes);
         let c = g.commit(MALLORY, "2026-12-06", "attributes");
@@ -1879,6 +1886,31 @@ fn an_attribute_that_rewrites_governed_files_on_checkout() {
     g.write(".gitattributes", "*.toml ident\n");
     let (code, _, text) = g.json(NOW, &["check", "-A", "checkout-conversion"]);
     assert_ne!(code, 0, "{text}");
+}
+
+/// A governed name in other letter case (`Votes/`, `Theme/`, `COUNCIL.TOML`): a checkout on a
+/// case-insensitive file system (macOS, Windows) reads it as the governed file, so a ballot in
+/// another's name or a stranger's template would be counted and published there (attacker
+/// review round 5).
+#[test]
+fn a_governed_name_in_other_letter_case() {
+    attack!(g);
+    let base = g.head();
+    for (rel, text) in [
+        ("Votes/0006/cy.toml", "vote = \"approve\"\n"),
+        ("VOTES/0006/cy.toml", "vote = \"approve\"\n"),
+        ("Theme/decision.html", "<h1>0003 wins</h1>\n"),
+        ("COUNCIL.TOML", "[[delegate]]\nid = \"mallory\"\n"),
+        ("Decisions/0006.toml", "decision = \"0006\"\n"),
+        ("Proposals/0009-x.md", "+++\nid = 9\n+++\n"),
+    ] {
+        g.write(rel, text);
+        let c = g.commit(MALLORY, "2026-12-05", "case");
+        g.caught(&c, &["non-regular-file"]);
+        g.git(&["reset", "-q", "--hard", &base]);
+        g.git(&["clean", "-qfd"]);
+    }
+    g.clean(NOW);
 }
 
 #[test]

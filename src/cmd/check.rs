@@ -116,6 +116,9 @@ fn checkout_conversions(repo: &Repo) -> Vec<crate::diag::Diagnostic> {
     files.extend(repo.records.iter().map(|r| r.file.as_str()));
     files.extend(repo.ballots.iter().map(|b| b.file.as_str()));
     files.extend(repo.castings.iter().map(|c| c.file.as_str()));
+    // The site's templates say what was decided to every reader (git asks of paths, not files).
+    let theme: Vec<String> = crate::render::templates::theme_files().collect();
+    files.extend(theme.iter().map(String::as_str));
     crate::git::checkout_conversions(&repo.root, &files)
         .into_iter()
         .map(|c| {
@@ -127,7 +130,7 @@ fn checkout_conversions(repo: &Repo) -> Vec<crate::diag::Diagnostic> {
             let shown: Vec<&str> = c.files.iter().take(3).map(String::as_str).collect();
             let more = c.files.len().saturating_sub(shown.len());
             let message = format!(
-                "git's attributes apply {what} to {} on checkout ({}{}): a governed file must be checked out exactly as git stores it, or what council counts in the checkout and what history judges differ; remove the attribute for council.toml, proposals/, decisions/ and votes/",
+                "git's attributes apply {what} to {} on checkout ({}{}): a governed file must be checked out exactly as git stores it, or what council counts in the checkout and what history judges differ; remove the attribute for council.toml, proposals/, decisions/, votes/ and theme/",
                 crate::emit::plural(c.files.len(), "governed file"),
                 shown.join(", "),
                 if more > 0 { format!(" and {more} more") } else { String::new() }

@@ -439,6 +439,20 @@ fn judge_changes<'a>(
             );
             continue;
         }
+        if let Some(governed) = crate::git::case_variant(&ch.path)
+            && ch.new.is_some()
+        {
+            j.report(
+                "non-regular-file",
+                &ch.path,
+                format!(
+                    "{} {}: its name differs from {governed} only in letter case, and a checkout on a case-insensitive file system (macOS, Windows) reads it as {governed}; governed names are lower case",
+                    verb(ch),
+                    ch.path
+                ),
+            );
+            continue;
+        }
         let name = ch.path.rsplit('/').next().unwrap_or(&ch.path);
         if crate::write::is_working_file(name) && ch.new.is_some() {
             j.report(

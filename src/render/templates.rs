@@ -39,6 +39,14 @@ pub const ASSETS: &[(&str, &str)] = &[
     ("site.js", include_str!("templates/site.js")),
 ];
 
+/// The paths (relative to the governance root) of every file `theme/` may hold.
+pub fn theme_files() -> impl Iterator<Item = String> {
+    TEMPLATES
+        .iter()
+        .chain(ASSETS)
+        .map(|(name, _)| format!("{THEME_DIR}/{name}"))
+}
+
 /// The templates and assets in use: built in, with the repository's overrides.
 pub struct Theme {
     env: Environment<'static>,
