@@ -1333,7 +1333,7 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 
 /// The folders of the governance root that history reads, beside council.toml; the site's
 /// templates (`theme/`) too: they say what was decided to every reader.
-const GOVERNED_FOLDERS: [&str; 4] = [
+pub const GOVERNED_FOLDERS: [&str; 4] = [
     "proposals",
     "decisions",
     "votes",

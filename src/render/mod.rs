@@ -104,7 +104,7 @@ fn check_out(root: &Path, out: &Path) -> Result<PathBuf> {
             out.display()
         );
     }
-    for governed in ["proposals", "decisions", "votes", templates::THEME_DIR] {
+    for governed in crate::git::GOVERNED_FOLDERS {
         if real.starts_with(root.join(governed)) {
             crate::refuse!(
                 "--out {} is inside {governed}/, which council reads: give a folder of its own, such as `site`",
