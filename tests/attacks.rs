@@ -392,6 +392,18 @@ impl Gov {
         )
     }
 
+    /// Starts a merge of `branch` as `who` on `date`, stopping before its commit, so that a test
+    /// can change what the merge keeps.
+    fn merge_uncommitted(&self, who: Who, date: &str, branch: &str) {
+        self.git_as(
+            who,
+            None,
+            date,
+            date,
+            &["merge", "-q", "--no-ff", "--no-commit", branch],
+        );
+    }
+
     /// Commits everything as `who` (signed with their own key if they have one); the short id.
     fn commit(&self, who: Who, date: &str, msg: &str) -> String {
         self.commit_with(who, who.key, date, date, msg)
@@ -1395,13 +1407,7 @@ fn a_merge_restores_a_ballot_the_chair_removed() {
     g.checkout("attack");
     g.ok("2026-12-05", &["cancel", "0006", "--as", "ada"]);
     g.commit(ADA, "2026-12-05T13:00:00+00:00", "cancel(0006)");
-    g.git_as(
-        MALLORY,
-        None,
-        "2026-12-06",
-        "2026-12-06",
-        &["merge", "-q", "--no-ff", "--no-commit", "side"],
-    );
+    g.merge_uncommitted(MALLORY, "2026-12-06", "side");
     let base = g.base.clone();
     g.git(&["checkout", &base, "--", "votes/0006/bob.toml"]);
     let m = g.commit(MALLORY, "2026-12-06", "merge side");
@@ -1456,13 +1462,7 @@ fn a_merge_drops_a_ballot() {
     g.commit(DAN, "2026-12-05", "vote(registry): dan");
     g.checkout("attack");
     g.side_work("2026-12-05T13:00:00+00:00");
-    g.git_as(
-        MALLORY,
-        None,
-        "2026-12-06",
-        "2026-12-06",
-        &["merge", "-q", "--no-ff", "--no-commit", "side"],
-    );
+    g.merge_uncommitted(MALLORY, "2026-12-06", "side");
     g.git(&["rm", "-q", "votes/registry/ada.toml"]);
     let m = g.commit(MALLORY, "2026-12-06", "merge side");
     g.caught(&m, &["ballot-author"]);
@@ -1479,13 +1479,7 @@ fn a_merge_reopens_a_closed_decision() {
     g.branch("old", &before_close);
     g.side_work("2026-12-05");
     g.checkout("attack");
-    g.git_as(
-        MALLORY,
-        None,
-        "2026-12-06",
-        "2026-12-06",
-        &["merge", "-q", "--no-ff", "--no-commit", "old"],
-    );
+    g.merge_uncommitted(MALLORY, "2026-12-06", "old");
     g.git(&["checkout", "old", "--", "decisions/lockfile.toml", P2, P3]);
     let m = g.commit(MALLORY, "2026-12-06", "merge old");
     g.caught(&m, &["record-change", "status-transition"]);
